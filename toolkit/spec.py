@@ -1,0 +1,390 @@
+"""The client folder format (DESIGN.md §3) as frozen, validated models.
+
+``load_client(folder)`` reads ``client.yaml`` safely, validates every field and
+reads the monthly KPI history it names. Every failure becomes one
+:class:`~toolkit.errors.InputError` whose message names the file, the field
+path, the bad value and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from toolkit.errors import InputError
+from toolkit.uncertain import Range
+
+__all__ = [
+    "ClientInfo", "Checklist", "Goal", "MarketSpec", "Segment", "Scenario", "EconomicsSpec", "FunnelStage",
+    "FunnelSpec", "ClientSpec", "load_client", "read_history", "resolve_in_folder", "CLIENT_FILE", "METRICS",
+]
+
+CLIENT_FILE = "client.yaml"
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+METRICS = ("sales", "revenue", "customers", "avg_check", "traffic", "leads", "orders", "calls", "position")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _month(value) -> str:
+    """Accept 2026-10, "2026-10" or a date; YAML turns some of these into other types."""
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = str(value).strip()
+    if not MONTH.match(text):
+        raise ValueError("expected a month as YYYY-MM")
+    return text
+
+
+def _share(r: Range | None, name: str) -> Range | None:
+    if r is None:
+        return r
+    hi = r.value if r.value is not None else r.high
+    if hi > 1:
+        raise ValueError(f"{name} is a share: expected values within [0, 1]")
+    return r
+
+
+class ClientInfo(Frozen):
+    id: str
+    name: str
+    currency: str = "EUR"
+    as_of: str
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, v: str) -> str:
+        if not SAFE_ID.match(v):
+            raise ValueError("expected an id of letters, digits, '-' or '_' (safe as a file name)")
+        return v
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Z]{3}", v):
+            raise ValueError("expected a three-letter ISO currency code such as EUR")
+        return v
+
+    _as_of = field_validator("as_of", mode="before")(lambda cls, v: _month(v))
+
+
+class Checklist(Frozen):
+    """The first three verification checks, recorded by the consultant."""
+
+    sure_of_goal: bool | None = None
+    same_understanding: bool | None = None
+    stated_back: bool | None = None
+    agreed_by: str | None = None
+    approved_on: date | None = None
+
+
+class Goal(Frozen):
+    id: str
+    statement: str
+    metric: str
+    kind: Literal["level", "cumulative"] = "level"
+    target: float = Field(gt=0)
+    deadline: str
+    checklist: Checklist = Checklist()
+
+    _deadline = field_validator("deadline", mode="before")(lambda cls, v: _month(v))
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, v: str) -> str:
+        if not SAFE_ID.match(v):
+            raise ValueError("expected an id of letters, digits, '-' or '_'")
+        return v
+
+
+class Segment(Frozen):
+    """One market segment or region; capacity is the sum over segments."""
+
+    name: str = "market"
+    model: Literal["top_down", "bottom_up", "search_demand"]
+    # top_down
+    population: Range | None = None
+    segment_share: Range | None = None
+    purchases_per_year: Range | None = None
+    avg_price: Range | None = None
+    # bottom_up
+    reachable_customers: Range | None = None
+    avg_check: Range | None = None
+    # search_demand
+    keywords: str | None = None
+    position: Range | None = None
+    conversion: Range | None = None
+    lead_to_sale: Range | None = None
+    ctr_curve: str | None = None
+
+    @model_validator(mode="after")
+    def _drivers_present(self) -> "Segment":
+        needed = {
+            "top_down": ("population", "segment_share", "purchases_per_year", "avg_price"),
+            "bottom_up": ("reachable_customers", "purchases_per_year", "avg_check"),
+            "search_demand": ("keywords", "position", "conversion"),
+        }[self.model]
+        missing = [f for f in needed if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"model {self.model} needs {', '.join(missing)}")
+        for f in ("segment_share", "conversion", "lead_to_sale"):
+            _share(getattr(self, f), f)
+        return self
+
+
+class Scenario(Frozen):
+    """An expansion scenario: the base segments plus these (a new region, a product line)."""
+
+    name: str
+    add_segments: list[Segment]
+
+
+class MarketSpec(Segment):
+    """The market: one segment given inline, or a list of ``segments``."""
+
+    model: Literal["top_down", "bottom_up", "search_demand", "segments"] = "segments"
+    trends: str | None = None
+    reachable_share: Range
+    segments: list[Segment] = []
+    scenarios: list[Scenario] = []
+
+    @model_validator(mode="after")
+    def _drivers_present(self) -> "MarketSpec":
+        _share(self.reachable_share, "reachable_share")
+        if self.model == "segments":
+            if not self.segments:
+                raise ValueError("give a model (top_down, bottom_up, search_demand) or a list of segments")
+            return self
+        return Segment._drivers_present(self)
+
+    def base_segments(self) -> list[Segment]:
+        if self.model == "segments":
+            return list(self.segments)
+        fields = {k: getattr(self, k) for k in Segment.model_fields}
+        return [Segment(**fields)]
+
+
+class EconomicsSpec(Frozen):
+    avg_check: Range | None = None
+    gross_margin: Range | None = None
+    cac: Range | None = None
+
+    _margin = field_validator("gross_margin")(lambda cls, v: _share(v, "gross_margin"))
+
+
+class FunnelStage(Frozen):
+    name: str
+    conversion: Range
+
+    _conv = field_validator("conversion")(lambda cls, v: _share(v, "conversion"))
+
+
+class FunnelSpec(Frozen):
+    stages: list[FunnelStage] = []
+    cycle_days: int = Field(default=30, ge=0)
+
+
+class ClientSpec(Frozen):
+    client: ClientInfo
+    history: str
+    market: MarketSpec | None = None
+    economics: EconomicsSpec = EconomicsSpec()
+    funnel: FunnelSpec = FunnelSpec()
+    goals: list[Goal] = Field(min_length=1)
+
+    _folder: Path = PrivateAttr(default=Path("."))
+    _kpis: pd.DataFrame | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _goals_after_as_of(self) -> "ClientSpec":
+        for i, g in enumerate(self.goals):
+            if g.deadline <= self.client.as_of:
+                raise _FieldProblem(f"goals.{i}.deadline", g.deadline, f"a month after as_of {self.client.as_of}")
+        ids = [g.id for g in self.goals]
+        if len(set(ids)) != len(ids):
+            raise _FieldProblem("goals", ids, "unique goal ids")
+        return self
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    @property
+    def kpis(self) -> pd.DataFrame:
+        """Monthly KPI history (PeriodIndex), truncated at ``as_of``."""
+        if self._kpis is None:
+            raise InputError("client history was not loaded; use toolkit.load_client(folder)")
+        return self._kpis
+
+    def path(self, relative: str) -> Path:
+        return resolve_in_folder(self._folder, relative, CLIENT_FILE)
+
+    def goal(self, goal_id: str) -> Goal:
+        for g in self.goals:
+            if g.id == goal_id:
+                return g
+        raise InputError(f"{CLIENT_FILE}: goals: no goal with id {goal_id!r}; expected one of {[g.id for g in self.goals]}")
+
+
+class _FieldProblem(ValueError):
+    """A cross-field problem whose location is not the model's root."""
+
+    def __init__(self, field: str, value, expected: str):
+        self.field, self.value, self.expected = field, value, expected
+        super().__init__(expected)
+
+
+def resolve_in_folder(folder: Path, relative: str, file: str) -> Path:
+    """Resolve a file named in a client file, refusing anything outside the client's folder."""
+    base = Path(folder).resolve()
+    target = (base / relative).resolve()
+    if base != target and base not in target.parents:
+        raise InputError.at(file, "path", relative, "a file inside the client folder")
+    return target
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found; expected a client folder containing {CLIENT_FILE}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.at(str(path), None, raw[:20], "a UTF-8 text file") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "document"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{path}: {where}: invalid YAML ({problem}); expected plain YAML without tags", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise InputError.at(str(path), None, data, "a YAML mapping with client, history and goals")
+    return data
+
+
+def _validation_error(file: str, exc: ValidationError, data: dict) -> InputError:
+    errors = exc.errors()
+    first = errors[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    ctx_err = (first.get("ctx") or {}).get("error")
+    if isinstance(ctx_err, _FieldProblem):
+        return InputError.at(file, ctx_err.field, ctx_err.value, ctx_err.expected)
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "no such field (check the spelling)"
+    elif first["type"] == "missing":
+        return InputError(f"{file}: {field}: missing; expected this required field", file=file, field=field)
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InputError.at(file, field, first.get("input"), message + more)
+
+
+def read_history(path: Path, *, as_of: str | None = None, file_label: str | None = None) -> pd.DataFrame:
+    """Read a monthly KPI CSV: a ``month`` column (YYYY-MM) then one numeric column per KPI.
+
+    Returns a DataFrame indexed by a monthly PeriodIndex, truncated at ``as_of``.
+    """
+    label = file_label or str(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", skipinitialspace=True)
+    except FileNotFoundError:
+        raise InputError(f"{label}: file not found; expected a monthly KPI CSV", file=label) from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{label}: unreadable CSV ({type(exc).__name__}); expected UTF-8 comma-separated text with a header row", file=label) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if "month" not in frame.columns:
+        raise InputError.at(label, "header", list(frame.columns), "a 'month' column followed by KPI columns")
+    months = frame.pop("month").str.strip()
+    bad = months[~months.fillna("").str.match(MONTH.pattern)]
+    if len(bad):
+        raise InputError.at(label, f"month (row {bad.index[0] + 2})", bad.iloc[0], "a month as YYYY-MM")
+    index = pd.PeriodIndex(months, freq="M")
+    if index.has_duplicates:
+        raise InputError.at(label, "month", str(index[index.duplicated()][0]), "each month once")
+    if not index.is_monotonic_increasing:
+        raise InputError.at(label, "month", "unsorted", "months in increasing order")
+    expected = pd.period_range(index[0], index[-1], freq="M")
+    if len(expected) != len(index):
+        gap = expected.difference(index)[0]
+        raise InputError.at(label, "month", f"missing {gap}", "consecutive months without gaps")
+    if frame.shape[1] == 0:
+        raise InputError.at(label, "header", ["month"], "at least one KPI column after month")
+    out = {}
+    for col in frame.columns:
+        values = pd.to_numeric(frame[col].str.strip(), errors="coerce")
+        non_numeric = values.isna() & frame[col].notna()
+        if non_numeric.any():
+            row = int(non_numeric.idxmax())
+            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row], "a number")
+        if (values < 0).any():
+            row = int((values < 0).idxmax())
+            raise InputError.at(label, f"{col} (row {row + 2})", values[row], "a value >= 0")
+        if not values[values.notna()].map(lambda v: abs(v) < 1e15).all():
+            raise InputError.at(label, col, "a huge value", "values below 1e15")
+        out[col] = values.to_numpy(dtype=float)
+    kpis = pd.DataFrame(out, index=index)
+    kpis.index.name = "month"
+    if as_of is not None:
+        end = pd.Period(as_of, freq="M")
+        if kpis.index[-1] < end:
+            raise InputError.at(label, "month", f"last month {kpis.index[-1]}", f"history up to as_of {as_of}")
+        kpis = kpis.loc[:end]
+    if len(kpis) < 3:
+        raise InputError.at(label, "month", f"{len(kpis)} months", "at least 3 months of history (12 or more for seasonality)")
+    return kpis
+
+
+def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
+    """Load and validate a client folder.
+
+    Parameters
+    ----------
+    folder : path
+        Folder holding ``client.yaml`` and the files it names.
+    as_of : str, optional
+        Override of ``client.as_of`` (YYYY-MM), e.g. to re-run a past report.
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the field, the value and what was expected.
+    """
+    folder = Path(folder)
+    file = str(folder / CLIENT_FILE)
+    data = _read_yaml(folder / CLIENT_FILE)
+    if as_of is not None and isinstance(data.get("client"), dict):
+        data = {**data, "client": {**data["client"], "as_of": as_of}}
+    try:
+        spec = ClientSpec.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(file, exc, data) from None
+    spec._folder = folder
+    history_path = resolve_in_folder(folder, spec.history, file)
+    kpis = read_history(history_path, as_of=spec.client.as_of, file_label=str(folder / spec.history))
+    for i, g in enumerate(spec.goals):
+        if g.metric not in kpis.columns:
+            raise InputError.at(file, f"goals.{i}.metric", g.metric, f"a column of {spec.history}: {', '.join(kpis.columns)}")
+    if spec.market is not None:
+        for segment in spec.market.base_segments() + [s for sc in spec.market.scenarios for s in sc.add_segments]:
+            if segment.keywords:
+                _must_exist(folder, segment.keywords, file, "market.keywords")
+        if spec.market.trends:
+            _must_exist(folder, spec.market.trends, file, "market.trends")
+    spec._kpis = kpis
+    return spec
+
+
+def _must_exist(folder: Path, relative: str, file: str, field: str) -> None:
+    path = resolve_in_folder(folder, relative, file)
+    if not path.is_file():
+        raise InputError.at(file, field, relative, "an existing file in the client folder")
