@@ -1,0 +1,30 @@
+"""Executed notebook -> client HTML, through nbconvert and the project's template."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["export_html", "TEMPLATES_DIR", "PROJECT_ROOT"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+TEMPLATE_NAME = "goalcheck"
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)])
+    # Clients see results only: no code, no prompts.
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+def export_html(notebook, *, title: str) -> str:
+    """Render an executed notebook node as a self-contained client report."""
+    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body

@@ -1,0 +1,78 @@
+"""Numbers and HTML as a client reads them: rounded sensibly, escaped always."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = ["fmt_number", "fmt_money", "fmt_percent", "fmt_month", "fmt_range", "Html", "Safe", "html_table", "esc"]
+
+
+def esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def fmt_number(x, *, digits: int = 3) -> str:
+    """Round to ``digits`` significant figures with thousands separators (1234.5 -> "1,230")."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    x = float(x)
+    if x == 0:
+        return "0"
+    rounded = float(f"{x:.{digits}g}")
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(rounded))))
+    text = f"{rounded:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if decimals else text
+
+
+def fmt_money(x, currency: str, *, digits: int = 3) -> str:
+    return f"{fmt_number(x, digits=digits)} {currency}"
+
+
+def fmt_percent(p, *, decimals: int = 0) -> str:
+    if p is None or (isinstance(p, float) and not math.isfinite(p)):
+        return "n/a"
+    return f"{100 * float(p):.{decimals}f}%"
+
+
+def fmt_month(period) -> str:
+    """``2027-03`` -> "March 2027"; None -> "not within the horizon"."""
+    if period is None or (isinstance(period, float) and math.isnan(period)):
+        return "not within the horizon"
+    return pd.Period(period, freq="M").strftime("%B %Y")
+
+
+def fmt_range(low, high, *, unit: str = "", digits: int = 3) -> str:
+    suffix = f" {unit}" if unit else ""
+    return f"{fmt_number(low, digits=digits)} – {fmt_number(high, digits=digits)}{suffix}"
+
+
+class Safe(str):
+    """A string already escaped or built from escaped parts; inserted verbatim."""
+
+
+class Html:
+    """Displayable HTML for notebooks (``_repr_html_``) built from escaped parts."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def _cell(value) -> str:
+    return value if isinstance(value, Safe) else esc(value)
+
+
+def html_table(columns: Sequence[str], rows: Iterable[Sequence], *, css_class: str = "gc-table") -> Html:
+    """An HTML table whose every cell is escaped unless wrapped in :class:`Safe`."""
+    head = "".join(f"<th>{_cell(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return Html(f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

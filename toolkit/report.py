@@ -1,0 +1,105 @@
+"""One client, analysed end to end: capacity, simulated futures and goal verdicts.
+
+``analyse_client(spec)`` is what the client-report notebook calls; it returns a
+frozen :class:`ClientAnalysis` whose parts the notebook shows one per cell.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit.assess import GoalAssessment, assess_goal
+from toolkit.capacity import CapacityEstimate, estimate_market
+from toolkit.paths import PathEnsemble, simulate_paths
+from toolkit.spec import ClientSpec, Goal
+
+__all__ = ["GoalResult", "ClientAnalysis", "analyse_client", "horizon_for"]
+
+log = logging.getLogger("toolkit")
+
+MIN_HORIZON = 24
+MAX_HORIZON = 60
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    """One goal with the simulated futures of its metric and its assessment."""
+
+    goal: Goal
+    paths: PathEnsemble
+    assessment: GoalAssessment
+    ceiling: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class ClientAnalysis:
+    """Everything the report shows for one client, computed once."""
+
+    spec: ClientSpec
+    capacity: CapacityEstimate | None
+    goals: tuple[GoalResult, ...]
+    seed: int
+    n_paths: int
+    confidence: float
+
+    def verdict_frame(self) -> pd.DataFrame:
+        """One row per goal: probability, verdict, realistic maximum, reach dates."""
+        rows = []
+        for r in self.goals:
+            a = r.assessment.to_dict()
+            rows.append({
+                "goal": r.goal.id, "metric": r.goal.metric, "target": r.goal.target, "deadline": r.goal.deadline,
+                **{k: a[k] for k in ("probability", "verdict", "realistic_max", "reach_p50", "reach_p80", "p_never")},
+            })
+        return pd.DataFrame(rows)
+
+    def records(self) -> dict[str, object]:
+        """The numbers a batch run reads back (summary.csv, index.html)."""
+        out: dict[str, object] = {"client_id": self.spec.client.id, "client_name": self.spec.client.name,
+                                  "as_of": self.spec.client.as_of, "seed": self.seed, "n_paths": self.n_paths}
+        if self.capacity is not None:
+            summary = self.capacity.summary()
+            for row, key in (("ceiling units", "ceiling_units"), ("capacity units", "capacity_units")):
+                if row in summary.index:
+                    for q in ("p10", "p50", "p90"):
+                        out[f"{key}_{q}"] = float(summary.loc[row, q])
+        out["goals"] = [{"goal": r.goal.id, "metric": r.goal.metric, "target": r.goal.target,
+                         "deadline": r.goal.deadline, **r.assessment.to_dict()} for r in self.goals]
+        return out
+
+
+def horizon_for(as_of: str, deadline: str) -> int:
+    """Months simulated: past the deadline by a year, so late reach dates are still seen."""
+    months_to_deadline = (pd.Period(deadline, freq="M") - pd.Period(as_of, freq="M")).n
+    return int(min(MAX_HORIZON, max(MIN_HORIZON, months_to_deadline + 12)))
+
+
+def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, confidence: float = 0.8) -> ClientAnalysis:
+    """Estimate capacity, simulate each goal's metric and assess every goal.
+
+    Parameters
+    ----------
+    spec : ClientSpec
+        A loaded client (``toolkit.load_client``).
+    seed : int
+        Seeds every random draw; the same inputs and seed give the same numbers.
+    n_paths : int
+        Simulated futures per goal (and capacity draws).
+    confidence : float
+        Probability a goal must reach to be called attainable.
+    """
+    capacity = estimate_market(spec.market, n=max(n_paths, 2000), seed=seed) if spec.market else None
+    results = []
+    for goal in spec.goals:
+        ceiling = capacity.ceiling_for(goal.metric) if capacity is not None else None
+        history = spec.kpis[goal.metric]
+        paths = simulate_paths(history, horizon_for(spec.client.as_of, goal.deadline),
+                               ceiling=ceiling, n_paths=n_paths, seed=seed)
+        assessment = assess_goal(paths, goal.target, goal.deadline, kind=goal.kind, confidence=confidence)
+        log.info("%s/%s: P(met)=%.2f %s", spec.client.id, goal.id, assessment.probability, assessment.verdict)
+        results.append(GoalResult(goal, paths, assessment, ceiling))
+    return ClientAnalysis(spec, capacity, tuple(results), seed, n_paths, confidence)
