@@ -1,0 +1,320 @@
+"""Simulated monthly futures of a client's metric, bounded by the ceiling.
+
+Formula (log scale, ``x_t = log(y_t + c)``, ``c = 0`` unless the history has
+zeros)::
+
+    x_t = s_{month(t)} + z_t                      (seasonal index s, mean 0)
+    zhat_{n+h} = w_theta * Theta_h + w_damped * Damped_h
+    x_{n+h}^(k) = s_{month(n+h)} + zhat_{n+h} + g * E_h^(k)
+    E_h = e_h + alpha * (e_1 + ... + e_{h-1}) + h * delta,
+          e ~ Student-t(6) scaled to sd sigma,  delta ~ N(0, sd_b^2)
+    y_{n+h}^(k) = C_k * u / (1 + u^6)^(1/6),     u = (exp(x) - c) / C_k
+
+``Theta`` and ``Damped`` are the Theta method and damped-trend exponential
+smoothing (:mod:`toolkit.models`), ``g`` the spread factor calibrated on
+rolling-origin errors of the client's own history
+(:mod:`toolkit.calibration`), and the last line a soft saturating transform
+that keeps every value strictly below its own path's ceiling draw ``C_k``
+while leaving values well below the ceiling almost unchanged (at half the
+ceiling the shrinkage is 0.26%). Working in log space keeps positive metrics
+positive and makes growth multiplicative.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from toolkit.calibration import TAIL_DF, model_variance, rolling_errors, spread_factor
+from toolkit.errors import InputError
+from toolkit.models import (
+    classical_seasonal,
+    damped_forecasts,
+    fit_damped,
+    fit_ses,
+    seasonal_test,
+    theta_forecasts,
+)
+
+__all__ = ["PathEnsemble", "simulate_paths", "forecast_table", "saturate", "MIN_HISTORY"]
+
+logger = logging.getLogger("toolkit")
+
+#: Fewest positive observations we accept: below six months neither a level
+#: nor a trend can be told from noise.
+MIN_HISTORY = 6
+_SATURATION_POWER = 6.0
+_MAX_HORIZON = 240
+
+
+@dataclass(frozen=True)
+class PathEnsemble:
+    """Simulated futures of one metric.
+
+    Attributes
+    ----------
+    values : ndarray, shape (n_paths, horizon)
+        Simulated monthly values.
+    dates : pd.PeriodIndex
+        Future months, starting the month after the last history month.
+    history : pd.Series
+        The history used, with a monthly PeriodIndex.
+    ceiling : ndarray or None
+        Ceiling draw of each path (shape (n_paths,)), or None.
+    model : str
+        Short description of the models and seasonality used.
+    """
+
+    values: np.ndarray
+    dates: pd.PeriodIndex
+    history: pd.Series
+    ceiling: np.ndarray | None = None
+    model: str = ""
+    info: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def n_paths(self) -> int:
+        """Number of simulated paths."""
+        return int(self.values.shape[0])
+
+    @property
+    def horizon(self) -> int:
+        """Number of future months."""
+        return int(self.values.shape[1])
+
+    def quantiles(self, q=(0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Monthly quantiles of the paths.
+
+        Parameters
+        ----------
+        q : sequence of float
+            Quantile levels in [0, 1].
+
+        Returns
+        -------
+        pd.DataFrame
+            Index = ``dates``, one column per level.
+        """
+        q = [float(v) for v in np.atleast_1d(q)]
+        qs = np.quantile(self.values, q, axis=0)
+        return pd.DataFrame(qs.T, index=self.dates, columns=q)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The paths as a DataFrame: index = future months, one column per path."""
+        return pd.DataFrame(self.values.T, index=self.dates.rename("month"))
+
+
+def forecast_table(paths: PathEnsemble) -> pd.DataFrame:
+    """Monthly P5, P10, P50, P90 and P95 of the paths (index = month)."""
+    qs = paths.quantiles((0.05, 0.1, 0.5, 0.9, 0.95))
+    qs.columns = ["P5", "P10", "P50", "P90", "P95"]
+    qs.index.name = "month"
+    return qs
+
+
+def saturate(values: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
+    """Softly bound ``values`` below ``ceiling`` (broadcast), strictly.
+
+    ``C u / (1 + u^p)^(1/p)`` with ``u = v / C`` is increasing, below ``C`` for
+    every finite ``v`` and within 0.3% of ``v`` while ``v < C / 2``.
+    """
+    p = _SATURATION_POWER
+    u = np.maximum(values, 0.0) / ceiling
+    # Above u = 1e3 the ratio is 1 to machine precision; clip so u**p cannot
+    # overflow, then nudge below the ceiling so the bound is strict.
+    u = np.minimum(u, 1e3)
+    out = ceiling * u / (1.0 + u**p) ** (1.0 / p)
+    return np.minimum(out, np.nextafter(ceiling, 0.0))
+
+
+def _as_monthly(history: pd.Series) -> pd.Series:
+    if not isinstance(history, pd.Series):
+        raise InputError(f"history: got {type(history).__name__}; expected a pandas Series of monthly values")
+    idx = history.index
+    if isinstance(idx, pd.DatetimeIndex):
+        idx = idx.to_period("M")
+    elif isinstance(idx, pd.PeriodIndex):
+        idx = idx.asfreq("M")
+    else:
+        raise InputError(
+            f"history: index is {type(idx).__name__}; expected a DatetimeIndex or PeriodIndex of months"
+        )
+    try:
+        vals = pd.to_numeric(history, errors="raise").to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"history: non-numeric values ({exc}); expected numbers") from exc
+    s = pd.Series(vals, index=idx, name=history.name).sort_index()
+    if s.index.has_duplicates:
+        raise InputError("history: duplicate months; expected one value per month")
+    if len(s) and len(s) != (s.index[-1] - s.index[0]).n + 1:
+        raise InputError("history: months have gaps; expected consecutive months with no gaps")
+    if np.isnan(s.to_numpy()).any():
+        bad = s.index[np.isnan(s.to_numpy())][0]
+        raise InputError(f"history: missing value (NaN) in {bad}; fill or drop it, expected no gaps")
+    if np.isinf(s.to_numpy()).any():
+        raise InputError("history: infinite value; expected finite numbers")
+    if (s.to_numpy() < 0).any():
+        raise InputError("history: negative value; expected a non-negative metric (sales, revenue, ...)")
+    if int((s.to_numpy() > 0).sum()) < MIN_HISTORY:
+        raise InputError(
+            f"history: {int((s.to_numpy() > 0).sum())} positive months; expected at least "
+            f"{MIN_HISTORY} to estimate a level and its noise"
+        )
+    return s
+
+
+def _ceiling_draws(ceiling, n_paths: int, rng: np.random.Generator) -> np.ndarray | None:
+    if ceiling is None:
+        return None
+    arr = np.atleast_1d(np.asarray(ceiling, dtype=float))
+    if arr.ndim != 1 or arr.size == 0:
+        raise InputError(f"ceiling: got shape {arr.shape}; expected a number or a 1-D array of samples")
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise InputError("ceiling: got non-positive or non-finite values; expected positive numbers")
+    if arr.size == 1:
+        return np.full(n_paths, float(arr[0]))
+    return rng.choice(arr, size=n_paths, replace=arr.size < n_paths)
+
+
+def _seasonal_profile(x: np.ndarray, months: np.ndarray, seasonal_index) -> tuple[np.ndarray, str]:
+    n = len(x)
+    if seasonal_index is not None:
+        si = np.asarray(seasonal_index, dtype=float).ravel()
+        if si.shape != (12,) or not np.all(np.isfinite(si)) or np.any(si <= 0):
+            raise InputError(
+                "seasonal_index: expected 12 positive monthly factors (index 0 = January)"
+            )
+        trends = np.log(si / si.mean())
+        trends -= trends.mean()
+    else:
+        trends = None
+    # Three full years estimate each month's factor from at least two cycles;
+    # with fewer, an external (Trends) shape is the better evidence.
+    if n >= 36 or (n >= 24 and trends is None):
+        if seasonal_test(x):
+            return classical_seasonal(x, months), "seasonal(history)"
+        if trends is not None and n < 36:
+            return trends, "seasonal(trends)"
+        return np.zeros(12), "nonseasonal"
+    if trends is not None:
+        return trends, "seasonal(trends)"
+    return np.zeros(12), "nonseasonal"
+
+
+def simulate_paths(
+    history: pd.Series,
+    horizon: int,
+    *,
+    ceiling=None,
+    n_paths: int = 2000,
+    seed: int = 0,
+    seasonal_index=None,
+) -> PathEnsemble:
+    """Simulate monthly futures of a positive metric.
+
+    Parameters
+    ----------
+    history : pd.Series
+        Monthly values with a DatetimeIndex or PeriodIndex, no gaps, no NaN,
+        at least ``MIN_HISTORY`` positive values.
+    horizon : int
+        Number of future months to simulate.
+    ceiling : float or array-like, optional
+        The most the client can hold per month: one number, or Monte Carlo
+        samples from which one draw is assigned to each path.
+    n_paths : int
+        Number of paths.
+    seed : int
+        Seed of the random generator; the same seed gives identical paths.
+    seasonal_index : array-like of 12 floats, optional
+        Monthly factors (January first), e.g. from Google Trends, used when the
+        history is too short (under three years) to estimate its own.
+
+    Returns
+    -------
+    PathEnsemble
+
+    Raises
+    ------
+    InputError
+        On a malformed history, horizon, ceiling or seasonal index.
+    """
+    hist = _as_monthly(history)
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= _MAX_HORIZON:
+        raise InputError(f"horizon: got {horizon!r}; expected an integer number of months in 1..{_MAX_HORIZON}")
+    if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < 1:
+        raise InputError(f"n_paths: got {n_paths!r}; expected a positive integer")
+    horizon, n_paths = int(horizon), int(n_paths)
+    rng = np.random.default_rng(seed)
+
+    y = hist.to_numpy(dtype=float)
+    # Zeros have no logarithm; a small offset keeps them while barely bending
+    # the rest of the series.
+    offset = 0.0 if y.min() > 0 else 0.05 * float(y[y > 0].mean())
+    x = np.log(y + offset)
+    months = np.asarray(hist.index.month) - 1
+    season, season_name = _seasonal_profile(x, months, seasonal_index)
+    z = x - season[months]
+
+    core = _fit_core(z, horizon)
+    e = _student_t(rng, (n_paths, horizon)) * core["sigma"]
+    delta = rng.standard_normal(n_paths) * core["sd_slope"]
+    steps = np.arange(1, horizon + 1)
+    prior = np.cumsum(e, axis=1) - e
+    err = e + core["alpha"] * prior + delta[:, None] * steps[None, :]
+    err *= core["g"]
+
+    dates = pd.period_range(hist.index[-1] + 1, periods=horizon, freq="M")
+    fut_season = season[np.asarray(dates.month) - 1]
+    logv = core["forecast"][None, :] + fut_season[None, :] + err
+    vals = np.maximum(np.exp(np.minimum(logv, 700.0)) - offset, 0.0)
+
+    ceil = _ceiling_draws(ceiling, n_paths, rng)
+    if ceil is not None:
+        if y[-1] > np.median(ceil):
+            logger.warning("history ends at %.4g, above the median ceiling %.4g", y[-1], np.median(ceil))
+        vals = saturate(vals, ceil[:, None])
+    model = f"comb(theta,damped)+{season_name}, calibrated x{core['g']:.2f}"
+    logger.debug("simulate_paths: %s, n=%d, horizon=%d", model, len(y), horizon)
+    return PathEnsemble(vals, dates, hist, ceil, model, info=core)
+
+
+def _student_t(rng: np.random.Generator, shape) -> np.ndarray:
+    df = TAIL_DF
+    return rng.standard_t(df, size=shape) / np.sqrt(df / (df - 2.0))
+
+
+def _fit_core(z: np.ndarray, horizon: int) -> dict:
+    """Fit the models on deseasonalised log values and calibrate the spread."""
+    n = len(z)
+    ses = fit_ses(z)
+    damped = fit_damped(z)
+    t = np.arange(n)
+    slope = float(np.polyfit(t, z, 1)[0])
+    H = max(horizon, 1)
+    fc = 0.5 * theta_forecasts(ses, slope, H) + 0.5 * damped_forecasts(damped, H)
+    burn_in = min(3, n - 2)
+    err = rolling_errors(fc, z, burn_in)
+    one_step = err[:, 0][~np.isnan(err[:, 0])]
+    # Degrees-of-freedom correction: level, slope and smoothing weights are
+    # estimated from the same few errors.
+    dof = max(len(one_step) - 3, 1)
+    sigma = float(np.sqrt(np.sum(one_step**2) / dof)) if len(one_step) else float(np.std(np.diff(z)))
+    sigma = max(sigma, 1e-6)
+    sxx = float(np.sum((t - t.mean()) ** 2))
+    sd_slope = sigma / np.sqrt(sxx)
+    m2 = model_variance(sigma, ses.alpha, sd_slope, H)
+    g = spread_factor(err, m2)
+    return {
+        "forecast": fc[-1],
+        "sigma": sigma,
+        "alpha": ses.alpha,
+        "sd_slope": sd_slope,
+        "g": g,
+        "ses_alpha": ses.alpha,
+        "damped": (damped.alpha, damped.beta, damped.phi),
+        "slope": slope,
+    }
