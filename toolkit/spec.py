@@ -50,7 +50,7 @@ def _share(r: Range | None, name: str) -> Range | None:
         return r
     hi = r.value if r.value is not None else r.high
     if hi > 1:
-        raise ValueError(f"{name} is a share: expected values within [0, 1]")
+        raise _FieldProblem(name, r.label(), "a share within [0, 1]")
     return r
 
 
@@ -279,7 +279,9 @@ def _validation_error(file: str, exc: ValidationError, data: dict) -> InputError
     field = ".".join(str(p) for p in first["loc"]) or "(top level)"
     ctx_err = (first.get("ctx") or {}).get("error")
     if isinstance(ctx_err, _FieldProblem):
-        return InputError.at(file, ctx_err.field, ctx_err.value, ctx_err.expected)
+        loc = [str(p) for p in first["loc"]]
+        path = loc if loc[-1:] == [ctx_err.field] else loc + [ctx_err.field]
+        return InputError.at(file, ".".join(path), ctx_err.value, ctx_err.expected)
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "no such field (check the spelling)"

@@ -1,0 +1,64 @@
+"""The command line contract: exit codes 0/2/1, one line on stderr, JSON for assess."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLE_CLIENTS
+from toolkit.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_check_ok():
+    result = run("check", SAMPLE_CLIENTS / "acme-cases")
+    assert result.exit_code == 0, result.output
+    assert "acme-cases: ok" in result.output
+
+
+def test_check_broken_client_one_line_exit_2(client_copy):
+    folder = client_copy("acme-cases", lambda d: d["market"].update(reachable_share={"low": 0.4, "high": 0.2}))
+    result = run("check", folder)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "market.reachable_share" in lines[0] and "client.yaml" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_report_on_bad_input_exits_2_and_writes_nothing(client_copy, tmp_path):
+    folder = client_copy("acme-cases", lambda d: d["goals"][0].update(metric="profit"))
+    out = tmp_path / "out"
+    result = run("report", folder, "-o", out)
+    assert result.exit_code == 2
+    assert "goals.0.metric" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_assess_json_contract():
+    result = run("assess", "--history", SAMPLE_CLIENTS / "acme-cases" / "history.csv", "--metric", "sales",
+                 "--target", 500, "--deadline", "2027-06", "--ceiling-low", 600, "--ceiling-high", 1400,
+                 "--seed", 1, "--n-paths", 500, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for key in ("probability", "verdict", "realistic_max", "reach_date", "forecast", "milestones"):
+        assert key in data
+    assert set(data["reach_date"]) == {"p50", "p80", "p_never"}
+    assert 0 <= data["probability"] <= 1
+    assert data["forecast"][0]["month"] == "2026-11"
+    again = json.loads(run("assess", "--history", SAMPLE_CLIENTS / "acme-cases" / "history.csv", "--metric", "sales",
+                           "--target", 500, "--deadline", "2027-06", "--ceiling-low", 600, "--ceiling-high", 1400,
+                           "--seed", 1, "--n-paths", 500, "--json").stdout)
+    assert again == data
+
+
+def test_assess_bad_arguments_exit_2():
+    result = run("assess", "--history", SAMPLE_CLIENTS / "acme-cases" / "history.csv", "--metric", "profit",
+                 "--target", 500, "--deadline", "2027-06", "--json")
+    assert result.exit_code == 2 and "profit" in result.stderr
+    result = run("assess", "--history", SAMPLE_CLIENTS / "acme-cases" / "history.csv", "--metric", "sales",
+                 "--target", 500, "--deadline", "2026-01")
+    assert result.exit_code == 2 and "--deadline" in result.stderr

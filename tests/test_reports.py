@@ -1,0 +1,92 @@
+"""End to end: the batch writes client-ready HTML, index.html and summary.csv from recorded numbers."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import SAMPLE_CLIENTS
+from toolkit.batch import run_batch
+
+HOSTILE_NAME = "<script>alert(1)</script> & Sons"
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    clients = tmp_path_factory.mktemp("clients")
+    for folder in SAMPLE_CLIENTS.iterdir():
+        shutil.copytree(folder, clients / folder.name)
+    hostile = clients / "hostile"
+    shutil.copytree(SAMPLE_CLIENTS / "acme-cases", hostile)
+    text = (hostile / "client.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: acme-cases", "id: hostile").replace('"Acme Phone Cases"', f'"{HOSTILE_NAME}"')
+    text = text.replace('"600 orders a month by June 2027"', '"<img src=x onerror=alert(2)> 600 orders"')
+    (hostile / "client.yaml").write_text(text, encoding="utf-8")
+    broken = clients / "broken"
+    shutil.copytree(SAMPLE_CLIENTS / "acme-cases", broken)
+    (broken / "history.csv").write_text("month,sales\n2026-01,1\n2026-03,2\n2026-04,3\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("reports")
+    outcomes = run_batch(clients, out, jobs=2, n_paths=500)
+    return out, {o.client_id: o for o in outcomes}
+
+
+def test_every_good_client_gets_a_report_and_the_broken_one_fails_alone(batch):
+    out, outcomes = batch
+    assert outcomes["acme-cases"].status == "ok" and outcomes["nordic-bikes"].status == "ok"
+    assert outcomes["broken"].status == "failed" and outcomes["broken"].bad_input
+    assert "missing 2026-02" in outcomes["broken"].error
+    assert not (out / "broken.html").exists()
+    assert not list(out.glob("*.part"))
+
+
+def test_sample_clients_get_different_verdicts(batch):
+    _, outcomes = batch
+    verdict = {cid: outcomes[cid].records["goals"][0]["verdict"] for cid in ("acme-cases", "nordic-bikes")}
+    assert verdict["nordic-bikes"] == "beyond_capacity"
+    assert verdict["acme-cases"] in {"attainable", "stretch"}
+
+
+@pytest.mark.parametrize("client", ["acme-cases", "nordic-bikes"])
+def test_html_is_client_ready(batch, client):
+    out, _ = batch
+    html = (out / f"{client}.html").read_text(encoding="utf-8")
+    assert "jp-InputArea" not in html, "code cells must not be shown"
+    assert "import toolkit" not in html and "client_dir" not in html
+    for noise in ("Traceback", "Warning:", "DeprecationWarning", "In&nbsp;[", "Out["):
+        assert noise not in html
+    assert len(re.findall(r'<img src="data:image/png;base64,', html)) >= 2
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html), "report must be self-contained"
+    assert "Verdict" in html and "gc-verdict" in html
+
+
+def test_client_strings_are_escaped(batch):
+    out, _ = batch
+    html = (out / "hostile.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in index
+
+
+def test_summary_csv_and_index_read_from_records(batch):
+    out, outcomes = batch
+    rows = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))
+    by_client = {r["client_id"]: r for r in rows}
+    assert set(by_client) == {"acme-cases", "nordic-bikes", "hostile", "broken"}
+    assert by_client["broken"]["status"] == "failed" and by_client["broken"]["error"]
+    acme = outcomes["acme-cases"].records["goals"][0]
+    assert float(by_client["acme-cases"]["probability"]) == pytest.approx(acme["probability"])
+    assert by_client["nordic-bikes"]["verdict"] == "beyond_capacity"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="acme-cases.html"' in index and "Failed" in index
+
+
+def test_same_seed_same_numbers(batch):
+    _, outcomes = batch
+    # The hostile client is acme's data under another name: same inputs and seed, same numbers.
+    a, b = outcomes["acme-cases"].records["goals"][0], outcomes["hostile"].records["goals"][0]
+    assert a["probability"] == b["probability"] and a["realistic_max"] == b["realistic_max"]
