@@ -23,7 +23,7 @@ def batch(tmp_path_factory):
     shutil.copytree(SAMPLE_CLIENTS / "acme-cases", hostile)
     text = (hostile / "client.yaml").read_text(encoding="utf-8")
     text = text.replace("id: acme-cases", "id: hostile").replace('"Acme Phone Cases"', f'"{HOSTILE_NAME}"')
-    text = text.replace('"600 orders a month by June 2027"', '"<img src=x onerror=alert(2)> 600 orders"')
+    text = text.replace('"500 orders a month by June 2027"', '"<img src=x onerror=alert(2)> 500 orders"')
     (hostile / "client.yaml").write_text(text, encoding="utf-8")
     broken = clients / "broken"
     shutil.copytree(SAMPLE_CLIENTS / "acme-cases", broken)
@@ -53,11 +53,12 @@ def test_sample_clients_get_different_verdicts(batch):
 def test_html_is_client_ready(batch, client):
     out, _ = batch
     html = (out / f"{client}.html").read_text(encoding="utf-8")
-    assert "jp-InputArea" not in html, "code cells must not be shown"
+    assert not re.search(r"<div class=\"[^\"]*(jp-InputArea-editor|highlight)", html), "code cells must not be shown"
     assert "import toolkit" not in html and "client_dir" not in html
-    for noise in ("Traceback", "Warning:", "DeprecationWarning", "In&nbsp;[", "Out["):
-        assert noise not in html
-    assert len(re.findall(r'<img src="data:image/png;base64,', html)) >= 2
+    body = re.sub(r"<style.*?</style>", "", html, flags=re.S)
+    for noise in ("Traceback", "Warning", "In&nbsp;[", "Out[", "Error"):
+        assert noise not in body
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 2
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html), "report must be self-contained"
     assert "Verdict" in html and "gc-verdict" in html
 

@@ -84,7 +84,7 @@ def run_report(client_dir: str | Path, out_dir: str | Path, *, seed: int = 0, n_
         return ReportOutcome(fallback_id, "failed", error=_one_line(exc), bad_input=True,
                              seconds=time.perf_counter() - started)
     client_id = spec.client.id
-    parameters = {"client_dir": str(client_dir), "as_of": as_of, "seed": seed, "n_paths": n_paths,
+    parameters = {"client_dir": str(client_dir), "as_of": as_of or "", "seed": seed, "n_paths": n_paths,
                   "confidence": confidence}
     try:
         from toolkit.record import read_records

@@ -24,7 +24,20 @@ def _exporter():
     return exporter
 
 
+def _without_records(notebook):
+    """A copy without recorded-number outputs: they are for the batch, not the reader."""
+    import copy
+
+    from toolkit.record import RECORD_MIME
+
+    clean = copy.deepcopy(notebook)
+    for cell in clean.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
+    return clean
+
+
 def export_html(notebook, *, title: str) -> str:
     """Render an executed notebook node as a self-contained client report."""
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    body, _ = _exporter().from_notebook_node(_without_records(notebook), resources={"metadata": {"name": title}})
     return body
