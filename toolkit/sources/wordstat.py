@@ -31,7 +31,7 @@ import re
 import pandas as pd
 
 from toolkit.errors import InputError
-from toolkit.sources.keywords import keywords_table, parse_number, read_text, sniff_delimiter, split_lines
+from toolkit.sources.keywords import keywords_table, parse_number, read_text, split_lines
 
 __all__ = ["read_wordstat_dynamics", "read_wordstat_top", "looks_like_wordstat_top"]
 
@@ -178,17 +178,24 @@ def looks_like_wordstat_top(lines: list[str]) -> bool:
 
 
 def _layout(path, name: str, *, kind: str) -> tuple[list[str], str, list[list[str]], int]:
-    """Decode, split and find the first data row (the line after the header)."""
+    """Decode, split and find the first data row (the line after the header).
+
+    Delimiters are tried in Wordstat's order of likelihood; a generic sniffer
+    is misled here because the share column's decimal comma looks like a
+    comma-separated file.
+    """
     text, _ = read_text(path)
     lines = split_lines(text)
-    delim = sniff_delimiter([ln for ln in lines if ln.strip()], ";\t,")
-    rows = list(csv.reader(lines, delimiter=delim))
-    for i, row in enumerate(rows):
-        if len(row) < 2 or not _is_count(row[1]):
-            continue
-        is_period = _parse_period(row[0]) is not None
-        if (kind == "dynamics") == is_period and row[0].strip(_SPACES):
-            return lines, delim, rows, i
+    for delim in ";\t,":
+        rows = list(csv.reader(lines, delimiter=delim))
+        for i, row in enumerate(rows):
+            if len(row) < 2 or not row[0].strip(_SPACES):
+                continue
+            is_period = _parse_period(row[0]) is not None
+            # A dynamics row is known by its period alone, so a bad count is
+            # reported on its own line rather than as an unknown format.
+            if (kind == "dynamics" and is_period) or (kind == "top" and not is_period and _is_count(row[1])):
+                return lines, delim, rows, i
     shown = next((ln for ln in lines if ln.strip()), "")
     expected = (
         "a Wordstat dynamics export: 'Период;Число запросов;...' then rows 'январь 2025;1 234;...'"
