@@ -54,3 +54,24 @@ def test_parse_number_locales():
     assert np.isnan(parse_number(""))
     with pytest.raises(ValueError):
         parse_number("abc")
+
+
+def test_unquoted_thousands_separator_is_not_silently_shifted(tmp_path):
+    p = tmp_path / "k.csv"
+    p.write_text("keyword,monthly_searches,position\nphone case,1,500,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"k\.csv: line 2: got 'phone case,1,500,3'; expected 3 fields"):
+        read_keywords_csv(p)
+
+
+def test_semicolon_and_utf16(tmp_path):
+    p = tmp_path / "k.csv"
+    p.write_bytes("\ufeffkeyword;monthly_searches\r\nчехол;1 200\r\n".encode("utf-16-le"))
+    df = read_keywords(p)
+    assert df["keyword"].tolist() == ["чехол"] and df["searches_high"].tolist() == [1200.0]
+
+
+def test_negative_searches_rejected(tmp_path):
+    p = tmp_path / "k.csv"
+    p.write_text("keyword,monthly_searches\na,-5\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 2: monthly_searches"):
+        read_keywords_csv(p)

@@ -269,6 +269,10 @@ def read_keywords_csv(path: str | os.PathLike) -> pd.DataFrame:
     ip = header.index("position") if "position" in header else None
     keywords, lows, highs, positions = [], [], [], []
     for lineno, row in enumerate(rows[1:], start=2):
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            # Usually an unquoted "1,500": silently shifting columns would misread it.
+            raise InputError.at(name, f"line {lineno}", delim.join(row),
+                                f"{len(header)} fields like the header (quote numbers that contain {delim!r})")
         row = row + [""] * (len(header) - len(row))
         kw = row[ik].strip()
         if not kw:
