@@ -88,6 +88,9 @@ def read_keyword_planner(path: str | os.PathLike) -> pd.DataFrame:
     table = keywords_table(keywords, lows, highs, None, source="keyword_planner", file=name)
     table.attrs["ranged"] = bool(ranged)
     table.attrs["period"] = title[1] if len(title) > 1 else None
+    missing = int(table["searches_low"].isna().sum())
+    if missing:
+        logger.warning("%s: %d keywords have no search volume in the export; kept with NaN", name, missing)
     if ranged:
         logger.info("%s: Keyword Planner volumes are ranges (account without spend); kept as low/high", name)
     return table

@@ -225,6 +225,10 @@ def keywords_table(
         row = frame[bad].iloc[0]
         raise InputError.at(file, f"keyword {row['keyword']!r}", (row["searches_low"], row["searches_high"]),
                             "a searches range with low <= high")
+    dupes = frame["keyword"][frame["keyword"].duplicated()].unique()
+    if len(dupes):
+        # Kept, not merged: exports repeat a phrase when match types differ.
+        logger.warning("%s: %d keywords appear more than once (e.g. %r)", file, len(dupes), dupes[0])
     frame.attrs["source"] = source
     frame.attrs["file"] = file
     return frame

@@ -260,8 +260,14 @@ def _parse_dates(cells: list[str], file: str, linenos: list[int]) -> pd.Datetime
             index = pd.DatetimeIndex(pd.to_datetime(cells, format="%Y-%m-%d"))
         else:
             index = _parse_timestamps(cells)
-    except (ValueError, TypeError) as exc:
-        raise InputError.at(file, "date", str(exc).split("\n")[0], "valid calendar dates") from None
+    except (ValueError, TypeError):
+        # Find the offending cell so the message can name its line.
+        for cell, lineno in zip(cells, linenos):
+            try:
+                pd.Timestamp(cell)
+            except ValueError:
+                raise InputError.at(file, f"line {lineno}: date", cell, "a valid calendar date") from None
+        raise InputError.at(file, f"line {linenos[0]}: date", cells[0], "valid calendar dates") from None
     dup = index.duplicated()
     if dup.any():
         k = int(np.argmax(dup))

@@ -201,7 +201,8 @@ def _write_cache(raw: pd.DataFrame, csv_path: Path, meta_path: Path, meta: dict)
     frame = raw.copy()
     frame.index.name = "date"
     if "isPartial" in frame.columns:
-        frame["isPartial"] = frame["isPartial"].astype(bool)
+        # astype(bool) would turn the string "False" into True.
+        frame["isPartial"] = frame["isPartial"].map(lambda v: str(v).strip().lower() == "true")
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(csv_path, frame.to_csv(date_format="%Y-%m-%dT%H:%M:%S" if _subdaily(frame.index) else "%Y-%m-%d"))
     _atomic_write(meta_path, json.dumps(meta, ensure_ascii=False, indent=1))

@@ -82,7 +82,7 @@ def read_wordstat_dynamics(path: str | os.PathLike) -> pd.Series:
     name = str(path)
     lines, delim, rows, first = _layout(path, name, kind="dynamics")
     header = rows[first - 1] if first > 0 else []
-    periods, counts, shares = [], [], []
+    periods, counts, shares, linenos = [], [], [], []
     for lineno in range(first, len(rows)):
         row = rows[lineno]
         if not any(c.strip(_SPACES) for c in row):
@@ -96,10 +96,12 @@ def read_wordstat_dynamics(path: str | os.PathLike) -> pd.Series:
         else:
             shares.append(math.nan)
         periods.append(period)
+        linenos.append(lineno + 1)
     index = pd.DatetimeIndex(periods)
     dup = index.duplicated()
     if dup.any():
-        raise InputError.at(name, "period", str(index[dup][0].date()), "each period once")
+        k = int(dup.argmax())
+        raise InputError.at(name, f"line {linenos[k]}: period", rows[linenos[k] - 1][0], "each period once")
     order = index.argsort()
     description = header[-1].strip(_SPACES) if len(header) >= 3 else ""
     query = _query(description)
