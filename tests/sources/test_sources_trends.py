@@ -149,3 +149,47 @@ def test_empty_cells_are_nan(tmp_path):
     p.write_text("Month,a: (X),b: (X)\n2024-01,1,\n2024-02,2,3\n", encoding="utf-8")
     df = read_trends_csv(p)
     assert np.isnan(df["b"].iloc[0])
+
+
+def test_utf16_tab_german_with_nbsp_before_colon(tmp_path):
+    p = tmp_path / "de.csv"
+    p.write_bytes("\ufeffKategorie: Alle Kategorien\r\n\r\nWoche\tBier\u00a0: (Deutschland)\r\n2024-01-07\t<\u00a01\r\n2024-01-14\t50\r\n".encode("utf-16-le"))
+    df = read_trends_csv(p)
+    assert df["Bier"].tolist() == [0.5, 50.0]
+    assert df.attrs["region"] == "Deutschland" and df.attrs["frequency"] == "W"
+
+
+def test_semicolon_excel_resave_with_trailing_delimiters(tmp_path):
+    p = tmp_path / "semi.csv"
+    p.write_text("Category: All categories;;\n;;\nMonth;a: (US);b: (US)\n2024-01;<1;3\n2024-02;5;6\n", encoding="utf-8")
+    df = read_trends_csv(p)
+    assert df.attrs["category"] == "All categories"
+    assert df.to_dict("list") == {"a": [0.5, 5.0], "b": [3.0, 6.0]}
+
+
+def test_hourly_pytrends_timestamps(tmp_path):
+    p = tmp_path / "hourly.csv"
+    p.write_text("date,a,isPartial\n2024-01-07 00:00:00,3,False\n2024-01-07 01:00:00,4,True\n", encoding="utf-8")
+    assert read_trends_csv(p).attrs["frequency"] == "H"
+
+
+def test_term_containing_a_colon(tmp_path):
+    p = tmp_path / "colon.csv"
+    p.write_text('Week,"re: zero: (Japan)"\n2024-01-07,3\n', encoding="utf-8")
+    assert list(read_trends_csv(p).columns) == ["re: zero"]
+
+
+@pytest.mark.parametrize(
+    "body, match",
+    [
+        ("Month,a: (US)\n2024-01,3\n2024-13,4\n", r"line 3: date: got '2024-13'"),
+        ("Month,a: (US)\n2024-01,3\n2024-01,4\n", r"line 3: date: got '2024-01'; expected each date once"),
+        ("Month,a: (US)\n2024-01,3\n2024-02-01,4\n", "one format"),
+        ("Month,a: (US)\n2024-01,3\nsome note\n", r"line 3: Month: got 'some note'"),
+    ],
+)
+def test_bad_dates_name_their_line(tmp_path, body, match):
+    p = tmp_path / "dates.csv"
+    p.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        read_trends_csv(p)

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -74,5 +73,13 @@ def test_dynamics_malformed_or_unknown(name):
 def test_cp1251_legacy_encoding(tmp_path):
     p = tmp_path / "legacy.csv"
     p.write_bytes("Период;Число запросов\r\nянварь 2025;1 000\r\n".encode("cp1251"))
-    assert read_wordstat_dynamics(p).iloc[0] == 1000.0
-    assert np.isnan(read_wordstat_dynamics(p).attrs["share"] or np.nan)
+    s = read_wordstat_dynamics(p)
+    assert s.iloc[0] == 1000.0
+    assert s.attrs["share"] is None
+
+
+def test_repeated_period_names_its_line(tmp_path):
+    p = tmp_path / "dup.csv"
+    p.write_text("Период;Число запросов\nянварь 2025;1\nянварь 2025;2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"dup\.csv: line 3: period: got 'январь 2025'; expected each period once"):
+        read_wordstat_dynamics(p)
