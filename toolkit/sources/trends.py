@@ -102,30 +102,16 @@ def read_trends_csv(path: str | os.PathLike) -> pd.DataFrame:
     if header_idx < 0:
         raise InputError.at(name, "line 1", lines[first_data], "a header row (period label, then one column per term) before the data")
     header = [_clean(c) for c in rows[header_idx]]
+    width = max(len(r) for r in rows[first_data:])
+    header += [""] * (width - len(header))  # so a value column without a title is reported, not dropped
     preamble = [ln.strip(_SPACES + delim) for ln in lines[:header_idx] if ln.strip(_SPACES + delim)]
 
     date_col = _date_column(rows[first_data])
-    data_rows = []
-    for lineno in range(first_data, len(rows)):
-        row = rows[lineno]
-        if not _cells(row):
-            continue
-        if len(row) <= date_col or not _DATE_RE.match(_clean(row[date_col])):
-            raise InputError.at(name, f"line {lineno + 1}: {header[date_col] if date_col < len(header) else 'date'}",
-                                delim.join(row), "a date (YYYY-MM, YYYY-MM-DD or an ISO timestamp)")
-        data_rows.append((lineno + 1, row))
-
-    # Columns after the date: terms, plus pytrends' isPartial flag (recognised by
-    # its True/False values, not its name); trailing empty columns come from Excel.
-    value_cols = [j for j in range(date_col + 1, len(header)) if header[j] or any(_clean(r[j]) for _, r in data_rows if j < len(r))]
-    if not value_cols:
-        raise InputError.at(name, f"line {header_idx + 1}", delim.join(rows[header_idx]), "a header with at least one term column after the period column")
-    partial_col = None
-    for j in value_cols:
-        vals = {_clean(r[j]).lower() for _, r in data_rows if j < len(r)}
-        if vals and vals <= _BOOLEANS:
-            partial_col = j
-    term_cols = [j for j in value_cols if j != partial_col]
+    data_rows = _data_rows(rows, first_data, date_col, header, delim, name)
+    term_cols, partial_col = _value_columns(header, data_rows, date_col)
+    if not term_cols:
+        raise InputError.at(name, f"line {header_idx + 1}", delim.join(rows[header_idx]),
+                            "a header with at least one term column after the period column")
 
     index = _parse_dates([_clean(r[date_col]) for _, r in data_rows], name, [n for n, _ in data_rows])
     columns, regions = _column_names([header[j] for j in term_cols], name, header_idx + 1)
@@ -143,8 +129,8 @@ def read_trends_csv(path: str | os.PathLike) -> pd.DataFrame:
     distinct = set(regions.values())
     if preamble:
         layout = "site"
-    elif any(r is not None for r in regions.values()):
-        layout = "site_stripped"
+    elif distinct != {None}:
+        layout = "site_stripped"  # `term: (region)` headers without the category lines
     else:
         layout = "pytrends"
     frame.attrs.update(
@@ -202,6 +188,35 @@ def _is_data_row(row: list[str]) -> bool:
     if _DATE_RE.match(_clean(row[0])):
         return True
     return len(row) >= 3 and _clean(row[0]).isdigit() and bool(_DATE_RE.match(_clean(row[1])))
+
+
+def _data_rows(rows, first: int, date_col: int, header: list[str], delim: str, file: str) -> list[tuple[int, list[str]]]:
+    """Every non-blank row from ``first`` on, as (1-based line number, cells); each must start with a date."""
+    data = []
+    for i in range(first, len(rows)):
+        row = rows[i]
+        if not _cells(row):
+            continue
+        if len(row) <= date_col or not _DATE_RE.match(_clean(row[date_col])):
+            label = header[date_col] if date_col < len(header) and header[date_col] else "date"
+            raise InputError.at(file, f"line {i + 1}: {label}", delim.join(row),
+                                "a date (YYYY-MM, YYYY-MM-DD or an ISO timestamp)")
+        data.append((i + 1, row))
+    return data
+
+
+def _value_columns(header: list[str], data: list[tuple[int, list[str]]], date_col: int) -> tuple[list[int], int | None]:
+    """Split the columns after the date into term columns and pytrends' isPartial.
+
+    isPartial is recognised by its True/False values, not its name; columns with
+    neither a header nor values are the trailing delimiters Excel adds.
+    """
+    def values(j):
+        return [_clean(r[j]) for _, r in data if j < len(r)]
+
+    used = [j for j in range(date_col + 1, len(header)) if header[j] or any(values(j))]
+    partial = next((j for j in used if values(j) and {v.lower() for v in values(j)} <= _BOOLEANS), None)
+    return [j for j in used if j != partial], partial
 
 
 def _date_column(row: list[str]) -> int:
