@@ -68,3 +68,13 @@ def test_malformed_or_unknown(name):
     with pytest.raises(InputError) as info:
         read_keyword_planner(FIX / name)
     assert name in str(info.value)
+
+
+def test_keywords_without_volume_are_listed_not_kept_as_nan(tmp_path, caplog):
+    p = tmp_path / "kp.csv"
+    p.write_bytes("Keyword\tAvg. monthly searches\nrare phrase\t\nphone case\t10\n".encode("utf-16"))
+    with caplog.at_level("WARNING", logger="toolkit"):
+        df = read_keyword_planner(p)
+    assert df["keyword"].tolist() == ["phone case"]
+    assert df.attrs["no_volume"] == ["rare phrase"]
+    assert "rare phrase" in caplog.text

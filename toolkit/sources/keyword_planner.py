@@ -52,8 +52,9 @@ def read_keyword_planner(path: str | os.PathLike) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The keywords table (:mod:`toolkit.sources.keywords`): ``keyword``,
-        ``searches_low``, ``searches_high`` (equal when the export is exact,
-        NaN when Google shows no volume), ``position`` (NaN).
+        ``searches_low``, ``searches_high`` (equal when the export is exact),
+        ``position`` (NaN). Keywords Google shows without a volume are left
+        out and listed in ``attrs['no_volume']`` (with a logged warning).
         ``attrs['source'] == 'keyword_planner'``, ``attrs['ranged']`` is True
         when any volume is a range, ``attrs['period']`` is the title's date
         range line (or None). The monthly series are read by
@@ -69,7 +70,7 @@ def read_keyword_planner(path: str | os.PathLike) -> pd.DataFrame:
     title, header, rows = _table(path, name)
     ik = _column(header, lambda h: h.strip().lower() in _KEYWORD_HEADERS)
     ia = _column(header, lambda h: bool(_AVG_RE.match(h.strip())))
-    keywords, lows, highs = [], [], []
+    keywords, lows, highs, no_volume = [], [], [], []
     ranged = False
     for lineno, row in rows:
         kw = _cell(row, ik)
@@ -81,6 +82,11 @@ def read_keyword_planner(path: str | os.PathLike) -> pd.DataFrame:
         except ValueError:
             raise InputError.at(name, f"line {lineno}: {header[ia]}", cell,
                                 "a number of monthly searches or a range such as '1K – 10K'") from None
+        if math.isnan(low):
+            # Google shows no volume when it has too little data; a NaN would
+            # poison every sum downstream, so the row is dropped and listed.
+            no_volume.append(kw)
+            continue
         ranged |= low != high
         keywords.append(kw)
         lows.append(low)
@@ -88,9 +94,9 @@ def read_keyword_planner(path: str | os.PathLike) -> pd.DataFrame:
     table = keywords_table(keywords, lows, highs, None, source="keyword_planner", file=name)
     table.attrs["ranged"] = bool(ranged)
     table.attrs["period"] = title[1] if len(title) > 1 else None
-    missing = int(table["searches_low"].isna().sum())
-    if missing:
-        logger.warning("%s: %d keywords have no search volume in the export; kept with NaN", name, missing)
+    table.attrs["no_volume"] = no_volume
+    if no_volume:
+        logger.warning("%s: %d keywords without a search volume were left out (e.g. %r)", name, len(no_volume), no_volume[0])
     if ranged:
         logger.info("%s: Keyword Planner volumes are ranges (account without spend); kept as low/high", name)
     return table
