@@ -102,6 +102,26 @@ def batch(clients_dir: Path, out_dir: Path, jobs: int | None, seed: int, n_paths
 
 
 @main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option("--seed", default=0, show_default=True)
+@click.option("--n", "n_draws", default=20000, show_default=True, help="Monte Carlo draws.")
+@click.option("--json", "as_json", is_flag=True, help="Print capacity, ceiling and drivers as JSON.")
+@_guarded
+def capacity(client_dir: Path, seed: int, n_draws: int, as_json: bool) -> None:
+    """Market capacity and the client's ceiling per month (P10/P50/P90), with drivers."""
+    from toolkit.capacity import capacity_json, estimate_client
+    from toolkit.report import keyword_tables
+    from toolkit.spec import load_client
+
+    spec = load_client(client_dir)
+    estimate = estimate_client(spec, keywords=keyword_tables(spec), n=n_draws, seed=seed)
+    if as_json:
+        click.echo(json.dumps(capacity_json(estimate), indent=2, ensure_ascii=False))
+    else:
+        click.echo(estimate.summary().round(1).to_string())
+
+
+@main.command()
 @click.option("--history", "history_csv", type=click.Path(path_type=Path), required=True, help="Monthly KPI CSV.")
 @click.option("--metric", required=True)
 @click.option("--target", type=float, required=True)

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from toolkit.assess import GoalAssessment, assess_goal
-from toolkit.capacity import CapacityEstimate, estimate_market
+from toolkit.capacity import CapacityEstimate, estimate_client
 from toolkit.paths import PathEnsemble, simulate_paths
 from toolkit.spec import ClientSpec, Goal
 
-__all__ = ["GoalResult", "ClientAnalysis", "analyse_client", "horizon_for"]
+__all__ = ["GoalResult", "ClientAnalysis", "analyse_client", "horizon_for", "keyword_tables"]
 
 log = logging.getLogger("toolkit")
 
@@ -78,6 +78,16 @@ def horizon_for(as_of: str, deadline: str) -> int:
     return int(min(MAX_HORIZON, max(MIN_HORIZON, months_to_deadline + 12)))
 
 
+def keyword_tables(spec: ClientSpec) -> dict[str, pd.DataFrame]:
+    """Each keywords file named in the market section, read once (any supported export format)."""
+    from toolkit.sources import read_keywords
+
+    if spec.market is None:
+        return {}
+    segments = spec.market.base_segments() + [s for sc in spec.market.scenarios for s in sc.add_segments]
+    return {s.keywords: read_keywords(spec.path(s.keywords)) for s in segments if s.keywords}
+
+
 def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, confidence: float = 0.8) -> ClientAnalysis:
     """Estimate capacity, simulate each goal's metric and assess every goal.
 
@@ -92,7 +102,9 @@ def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, conf
     confidence : float
         Probability a goal must reach to be called attainable.
     """
-    capacity = estimate_market(spec.market, n=max(n_paths, 2000), seed=seed) if spec.market else None
+    capacity = None
+    if spec.market is not None:
+        capacity = estimate_client(spec, keywords=keyword_tables(spec), n=max(n_paths, 2000), seed=seed)
     results = []
     for goal in spec.goals:
         ceiling = capacity.ceiling_for(goal.metric) if capacity is not None else None
