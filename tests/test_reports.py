@@ -77,7 +77,7 @@ def test_summary_csv_and_index_read_from_records(batch):
     out, outcomes = batch
     rows = list(csv.DictReader((out / "summary.csv").open(encoding="utf-8")))
     by_client = {r["client_id"]: r for r in rows}
-    assert set(by_client) == {"acme-cases", "nordic-bikes", "hostile", "broken"}
+    assert set(by_client) == {p.name for p in SAMPLE_CLIENTS.iterdir()} | {"hostile", "broken"}
     assert by_client["broken"]["status"] == "failed" and by_client["broken"]["error"]
     acme = outcomes["acme-cases"].records["goals"][0]
     assert float(by_client["acme-cases"]["probability"]) == pytest.approx(acme["probability"])
