@@ -140,6 +140,13 @@ def reliability(rows: list[dict], key: str) -> pd.DataFrame:
     return out.round(3)
 
 
+def brier_grid(rows: list[dict], key: str) -> pd.DataFrame:
+    p = np.array([r[key]["prob"] for r in rows]).reshape(len(rows), len(DEADLINES), len(MULTIPLIERS))
+    y = np.array([r[key]["met"] for r in rows]).reshape(p.shape)
+    b = ((p - y) ** 2).mean(axis=0)
+    return pd.DataFrame(b, index=[f"h={d}" for d in DEADLINES], columns=[f"x{m}" for m in MULTIPLIERS]).round(4)
+
+
 def coverage_by_horizon(rows: list[dict], key: str) -> pd.Series:
     cov = np.mean([r[key]["cover"] for r in rows], axis=0)
     return pd.Series(cov, index=range(1, len(cov) + 1)).iloc[[0, 2, 5, 8, 11, 14, 17]].round(3)
@@ -170,6 +177,8 @@ def main() -> None:
     print(summarise(rows, "engine", cats).to_string())
     print("\nReliability (engine, 15 goals per series)")
     print(reliability(rows, "engine").to_string())
+    print("\nBrier by deadline and target multiple (engine)")
+    print(brier_grid(rows, "engine").to_string())
     print("\nP10-P90 coverage by horizon (engine)")
     print(coverage_by_horizon(rows, "engine").to_frame("cover80").T.to_string())
     if args.baseline:
