@@ -38,7 +38,7 @@ __all__ = ["KAPPA", "TAIL_DF", "rolling_errors", "model_variance", "spread_facto
 KAPPA = 1.0
 #: Student-t degrees of freedom of the simulated shocks (heavier tails than
 #: the Gaussian, as post-sample errors are; Makridakis & Winkler 1989).
-TAIL_DF = 6.0
+TAIL_DF = 5.0
 #: Pseudo-count of the model prior when shrinking the empirical ratio.
 _PRIOR_COUNT = 12.0
 _H_PRIOR_COUNT = 24.0

@@ -48,6 +48,10 @@ logger = logging.getLogger("toolkit")
 MIN_HISTORY = 6
 _SATURATION_POWER = 6.0
 _MAX_HORIZON = 240
+_MIN_BOOTSTRAP = 24
+#: Parameters estimated from the history (level, slope, smoothing weight,
+#: damping), for Akaike's final-prediction-error inflation (n + p) / n.
+_N_PARAMS = 4
 
 
 @dataclass(frozen=True)
@@ -285,8 +289,10 @@ def simulate_paths(
 def _shocks(rng: np.random.Generator, resid: np.ndarray, shape) -> np.ndarray:
     """Unit-variance shocks: smoothed bootstrap of the client's own standardised
     one-step errors (keeps their skew and tails), Student-t when too few."""
-    if len(resid) < 12:
-        df = TAIL_DF
+    if len(resid) < _MIN_BOOTSTRAP:
+        # Too few errors to resample: Student-t, the predictive law of a
+        # Gaussian error whose scale is itself estimated from these few.
+        df = float(np.clip(len(resid) - 3, TAIL_DF, 30.0))
         return rng.standard_t(df, size=shape) / np.sqrt(df / (df - 2.0))
     bw = 1.06 * len(resid) ** -0.2
     pick = resid[rng.integers(0, len(resid), size=shape)]
@@ -311,7 +317,7 @@ def _fit_core(z: np.ndarray, horizon: int) -> dict:
     # estimated from the same few errors.
     dof = max(len(one_step) - 3, 1)
     sigma = float(np.sqrt(np.sum(one_step**2) / dof)) if len(one_step) else float(np.std(np.diff(z)))
-    sigma = max(sigma, 1e-6)
+    sigma = max(sigma, 1e-6) * np.sqrt((n + _N_PARAMS) / n)
     std_resid = (one_step - one_step.mean()) / max(float(one_step.std()), 1e-12)
     sxx = float(np.sum((t - t.mean()) ** 2))
     sd_slope = sigma / np.sqrt(sxx)
