@@ -433,3 +433,36 @@ def test_duplicate_segment_names_are_rejected():
     market = MarketSpec.model_validate({"segments": [seg, seg], "reachable_share": 0.1})
     with pytest.raises(InputError, match="unique segment names"):
         estimate_market(market, n=200)
+
+
+# --------------------------------------------------------------------------- charts
+
+def test_plots_return_labelled_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from toolkit.plotting_capacity import plot_capacity, plot_scenarios, plot_tornado
+
+    results = estimate_scenarios(_regions_market(), keywords=KEYWORDS, n=3000, seed=0)
+    est = results["base"]
+    ax = plot_capacity(est)
+    assert "per month" in ax.get_xlabel() and ax.get_ylabel()
+    texts = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("P10") for t in texts) and any(t.startswith("P50") for t in texts)
+    assert any(t.startswith("P90") for t in texts)
+    fig, axes = plt.subplots(1, 3)
+    assert plot_capacity(est, ax=axes[0], what="money", currency="EUR") is axes[0]
+    assert axes[0].get_xlabel().startswith("Money per month (EUR)")
+    assert plot_tornado(est, ax=axes[1]) is axes[1]
+    moving = est.sensitivity("units").query("swing > 0")
+    assert len(axes[1].get_yticklabels()) == len(moving) == 3  # exact drivers, prices and reach do not move units
+    assert "units per month" in axes[1].get_xlabel()
+    assert plot_scenarios(results, ax=axes[2]) is axes[2]
+    assert [t.get_text() for t in axes[2].get_yticklabels()] == ["base", "add west", "online"]
+    ax = plot_scenarios(compare_scenarios(_regions_market(), keywords=KEYWORDS, n=1000), what="money")
+    assert "Money per month" in ax.get_xlabel()
+    with pytest.raises(InputError, match="what"):
+        plot_capacity(est, what="profit")
+    plt.close("all")
