@@ -3,6 +3,7 @@
 import json
 import logging
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,9 @@ from toolkit.errors import InputError
 from toolkit.spec import MarketSpec, load_client
 from toolkit.uncertain import Z90, Range, sample
 
-ACME = "data/clients/acme-cases"
-BIKES = "data/clients/nordic-bikes"
+ROOT = Path(__file__).resolve().parents[1]
+ACME = ROOT / "data/clients/acme-cases"
+BIKES = ROOT / "data/clients/nordic-bikes"
 
 
 def kw(rows):
@@ -466,3 +468,40 @@ def test_plots_return_labelled_axes():
     with pytest.raises(InputError, match="what"):
         plot_capacity(est, what="profit")
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- the analysts' notebook
+
+NOTEBOOK = ROOT / "notebooks/01-market-capacity.ipynb"
+
+
+def test_notebook_is_committed_clean_with_a_parameters_cell():
+    import re
+
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and code[0] is params[0]
+    for name, typ in (("client_dir", "str"), ("seed", "int"), ("n", "int")):
+        assert re.search(rf"^{name}: {typ} = .+  # \S", params[0].source, re.M), name
+    for c in code:
+        assert c.outputs == [] and c.execution_count is None
+        assert not re.search(r"^\s*(def|class|async def)\s", c.source, re.M)
+        assert not re.search(r"\bopen\(|read_csv|to_csv|savefig|Path\(|\bwrite", c.source)
+
+
+@pytest.mark.parametrize("client", ["acme-cases", "nordic-bikes"])
+def test_notebook_runs_for_the_sample_clients(client, monkeypatch):
+    import os
+
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb.cells[1].source += f'\nclient_dir = "../data/clients/{client}"'
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
