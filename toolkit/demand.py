@@ -199,7 +199,7 @@ def to_monthly(series: pd.Series) -> pd.Series:
             return _consecutive_months(pd.Series(s.to_numpy(), index=index.to_period("M"), name=s.name))
     if len(index) < 2:
         raise InputError.at(None, "series", "a single date", "at least two observations")
-    step = pd.Timedelta(np.median(np.diff(index.asi8)), unit="ns")
+    step = pd.Timedelta(int(np.median(np.diff(index.as_unit("ns").asi8))), unit="ns")
     return _sub_monthly(s, step)
 
 
@@ -220,9 +220,10 @@ def _sub_monthly(s: pd.Series, step: pd.Timedelta) -> pd.Series:
     days = int(round(step / pd.Timedelta(days=1)))
     if days > 7:
         raise InputError.at(None, "series.index", f"a step of {days} days", "monthly, weekly or daily observations")
-    start = s.index.normalize()
-    if (np.diff(start.asi8) != days * 86_400 * 10**9).any():
-        where = start[1:][np.diff(start.asi8) != days * 86_400 * 10**9][0]
+    start = s.index.normalize().as_unit("ns")
+    irregular = np.diff(start.asi8) != days * 86_400 * 10**9
+    if irregular.any():
+        where = start[1:][irregular][0]
         raise InputError.at(None, "series.index", f"an irregular step before {where.date()}", f"one observation every {days} day(s) without gaps")
     daily_index = pd.date_range(start[0], start[-1] + pd.Timedelta(days=days - 1), freq="D")
     daily = pd.Series(np.repeat(s.to_numpy(), days), index=daily_index)
