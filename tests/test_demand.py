@@ -321,7 +321,8 @@ def test_sentence_wording_for_flat_and_shrinking_markets():
         "the market grows 6% a year (90% interval 2% to 10%)."
     )
     assert "shrinks 5% a year" in demand_sentence({**base, "annual_growth": -0.05, "growth_low": -0.08, "growth_high": -0.02})
-    assert "not clearly" in demand_sentence({**base, "annual_growth": 0.01, "growth_low": -0.03, "growth_high": 0.05})
+    flat = demand_sentence({**base, "annual_growth": 0.01, "growth_low": -0.03, "growth_high": 0.05}, subject="sales")
+    assert flat.endswith("; sales changes +1% a year, not clearly growing or shrinking (90% interval -3% to 5%).")
 
 
 def test_sample_client_history(caplog):

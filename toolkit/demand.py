@@ -711,7 +711,12 @@ def _checked_index(index: pd.Series) -> pd.Series:
 
 
 def demand_summary(
-    series: pd.Series, *, level: float = 0.9, method: Method = "stl", last_years: int | None = None
+    series: pd.Series,
+    *,
+    level: float = 0.9,
+    method: Method = "stl",
+    last_years: int | None = None,
+    subject: str = "the market",
 ) -> dict:
     """Peak and trough months, their distance from the average month, and trend growth.
 
@@ -723,6 +728,9 @@ def demand_summary(
         Interval level of the growth rate.
     method, last_years
         As in :func:`seasonal_index`.
+    subject : str
+        What grows, for the sentence: "the market" for market demand (Trends,
+        searches), e.g. "sales" for a client's own history.
 
     Returns
     -------
@@ -752,7 +760,7 @@ def demand_summary(
         "start": str(growth.trend.index[0]),
         "end": str(growth.trend.index[-1]),
     }
-    out["sentence"] = demand_sentence(out)
+    out["sentence"] = demand_sentence(out, subject=subject)
     return out
 
 
@@ -760,8 +768,10 @@ def _pct(x: float) -> str:
     return f"{100 * x:+.0f}%"
 
 
-def demand_sentence(summary: dict) -> str:
+def demand_sentence(summary: dict, *, subject: str = "the market") -> str:
     """One report sentence from :func:`demand_summary`'s numbers.
+
+    ``subject`` names what grows ("the market", "sales").
 
     Example: "Demand peaks in December (+38% vs the average month) and bottoms
     out in August (-27%); the market grows 6% a year (90% interval 2% to 10%)."
@@ -776,5 +786,5 @@ def demand_sentence(summary: dict) -> str:
     return (
         f"Demand peaks in {summary['peak_month_name']} ({_pct(summary['peak_pct'])} vs the average month) "
         f"and bottoms out in {summary['trough_month_name']} ({_pct(summary['trough_pct'])}); "
-        f"the market {verb} ({100 * summary['level']:.0f}% interval {100 * lo:.0f}% to {100 * hi:.0f}%)."
+        f"{subject} {verb} ({100 * summary['level']:.0f}% interval {100 * lo:.0f}% to {100 * hi:.0f}%)."
     )
