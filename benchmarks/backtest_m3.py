@@ -140,6 +140,13 @@ def reliability(rows: list[dict], key: str) -> pd.DataFrame:
     return out.round(3)
 
 
+def brier_grid(rows: list[dict], key: str) -> pd.DataFrame:
+    p = np.array([r[key]["prob"] for r in rows]).reshape(len(rows), len(DEADLINES), len(MULTIPLIERS))
+    y = np.array([r[key]["met"] for r in rows]).reshape(p.shape)
+    b = ((p - y) ** 2).mean(axis=0)
+    return pd.DataFrame(b, index=[f"h={d}" for d in DEADLINES], columns=[f"x{m}" for m in MULTIPLIERS]).round(4)
+
+
 def coverage_by_horizon(rows: list[dict], key: str) -> pd.Series:
     cov = np.mean([r[key]["cover"] for r in rows], axis=0)
     return pd.Series(cov, index=range(1, len(cov) + 1)).iloc[[0, 2, 5, 8, 11, 14, 17]].round(3)
@@ -150,6 +157,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N series only")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--paths", type=int, default=2000)
+    ap.add_argument("--truncate", type=int, default=None,
+                    help="keep only the last N training months (short-history check)")
     ap.add_argument("--baseline", action="store_true", help="also run plain statsmodels ETS simulation")
     args = ap.parse_args()
 
@@ -158,18 +167,22 @@ def main() -> None:
     ds = M3.subset("monthly")
     keys = list(ds.keys())[: args.limit]
     cats = categories()
-    tasks = [(ds[k].sn, ds[k].x, ds[k].xx, args.paths, args.baseline) for k in keys]
+    cut = slice(-args.truncate, None) if args.truncate else slice(None)
+    tasks = [(ds[k].sn, ds[k].x[cut], ds[k].xx, args.paths, args.baseline) for k in keys]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(run_one, tasks, chunksize=8))
     wall = time.perf_counter() - t0
 
     pd.set_option("display.width", 120)
-    print(f"M3 monthly backtest: {len(rows)} series, {args.paths} paths, {args.jobs} workers")
+    print(f"M3 monthly backtest: {len(rows)} series, {args.paths} paths, {args.jobs} workers"
+          + (f", training cut to the last {args.truncate} months" if args.truncate else ""))
     print("\nEngine (median-path sMAPE h1-18; P10-P90 coverage; Brier of P(level goal met))")
     print(summarise(rows, "engine", cats).to_string())
     print("\nReliability (engine, 15 goals per series)")
     print(reliability(rows, "engine").to_string())
+    print("\nBrier by deadline and target multiple (engine)")
+    print(brier_grid(rows, "engine").to_string())
     print("\nP10-P90 coverage by horizon (engine)")
     print(coverage_by_horizon(rows, "engine").to_frame("cover80").T.to_string())
     if args.baseline:

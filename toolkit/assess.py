@@ -24,6 +24,7 @@ sits at the deadline, ``quantile_{1 - P(met)}``; it therefore ends exactly at
 the goal in the deadline month and follows the seasonal shape on the way. The
 band (``low``, ``high``) is the P10-P90 range, at month m, of the paths that go
 on to meet the goal: where a successful trajectory usually is at that point.
+If no path meets the goal, the band is that of the best 1% of paths.
 Attainable and stretch goals get milestones toward the target; unattainable
 and beyond-capacity goals toward the realistic maximum.
 """
@@ -242,7 +243,12 @@ def milestones(
     # Pin the deadline row to the goal itself: the empirical quantile can sit a
     # hair above it because paths are discrete.
     tgt[-1] = target
-    pool = sub[success] if success.sum() >= 10 else sub[np.argsort(metric[:, d])[-10:]]
+    if success.any():
+        pool = sub[success]
+    else:
+        # No path meets it: the band of the best 1% is the closest evidence.
+        top = max(1, int(math.ceil(0.01 * len(success))))
+        pool = sub[np.argsort(metric[:, d], kind="stable")[-top:]]
     low, high = np.quantile(pool, band, axis=0)
     return pd.DataFrame(
         {

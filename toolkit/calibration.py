@@ -38,9 +38,11 @@ __all__ = ["KAPPA", "TAIL_DF", "rolling_errors", "model_variance", "spread_facto
 KAPPA = 1.0
 #: Student-t degrees of freedom of the simulated shocks (heavier tails than
 #: the Gaussian, as post-sample errors are; Makridakis & Winkler 1989).
-TAIL_DF = 6.0
+TAIL_DF = 5.0
 #: Pseudo-count of the model prior when shrinking the empirical ratio.
 _PRIOR_COUNT = 12.0
+_H_PRIOR_COUNT = 24.0
+_FLOOR = 1.0
 
 
 def rolling_errors(forecasts: np.ndarray, z: np.ndarray, burn_in: int) -> np.ndarray:
@@ -90,17 +92,21 @@ def spread_factor(errors: np.ndarray, m2: np.ndarray) -> float:
     float
         ``KAPPA * sqrt(max(r_shrunk, 1))``.
     """
-    H = min(errors.shape[1], len(m2))
-    ok = ~np.isnan(errors[:, :H])
-    counts = ok.sum(axis=0)
+    H = len(m2)
+    Hk = min(errors.shape[1], H)
+    ok = ~np.isnan(errors[:, :Hk])
+    counts = ok.sum(axis=0).astype(float)
+    sse = np.nansum(errors[:, :Hk] ** 2, axis=0)
     if counts.sum() == 0:
-        r = 1.0
-        n_eff = 0.0
-    else:
-        sse = np.nansum(errors[:, :H] ** 2, axis=0)
-        r = float(sse.sum() / np.sum(counts * m2[:H]))
-        # Errors from neighbouring origins overlap, so the number of distinct
-        # origins, not the number of (origin, horizon) pairs, measures evidence.
-        n_eff = float(counts[0])
-    r_shrunk = (n_eff * r + _PRIOR_COUNT) / (n_eff + _PRIOR_COUNT)
-    return KAPPA * float(np.sqrt(max(r_shrunk, 1.0)))
+        return np.full(H, KAPPA)
+    # Errors from neighbouring origins overlap, so the number of distinct
+    # origins, not the number of (origin, horizon) pairs, measures evidence.
+    n_eff = float(counts[0])
+    r_all = float(sse.sum() / np.sum(counts * m2[:Hk]))
+    r_all = (n_eff * r_all + _PRIOR_COUNT) / (n_eff + _PRIOR_COUNT)
+    r_h = np.full(H, r_all)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = sse / (counts * m2[:Hk])
+    w = counts / (counts + _H_PRIOR_COUNT)
+    r_h[:Hk] = np.where(counts > 0, w * np.nan_to_num(raw) + (1 - w) * r_all, r_all)
+    return KAPPA * np.sqrt(np.maximum(r_h, _FLOOR))

@@ -120,6 +120,19 @@ def range_quantile(r: Range | float | dict, q: float, *, bounded: bool = False) 
     return float(r.low + span * stats.beta.ppf(q, a, b))
 
 
+def _fmt(x: float) -> str:
+    """A number for a label: thousands separators for large values, 4 significant digits otherwise."""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}" if abs(x) >= 1e5 or float(x).is_integer() else f"{x:,.1f}"
+    return f"{x:.4g}"
+
+
+def _label(r: Range) -> str:
+    if r.is_exact:
+        return _fmt(r.value if r.value is not None else r.low)
+    return f"{_fmt(r.low)} – {_fmt(r.high)}"
+
+
 def _percentiles(x: np.ndarray | None) -> tuple[float, float, float]:
     if x is None or len(x) == 0 or np.all(np.isnan(x)):
         return (math.nan, math.nan, math.nan)
@@ -194,7 +207,7 @@ def _range_driver(r: Range, *, key: str, segment: str, fld: str, n: int, rng: np
         at = {q: float(np.clip(v, *clip)) for q, v in at.items()}
     low = r.value if r.value is not None else r.low
     high = r.value if r.value is not None else r.high
-    return _Driver(key, segment, fld, draws, draws, at, float(low), float(high), r.label(), _UNITS.get(fld, ""),
+    return _Driver(key, segment, fld, draws, draws, at, float(low), float(high), _label(r), _UNITS.get(fld, ""),
                    r.source, r.is_exact)
 
 
@@ -348,7 +361,7 @@ def _search_demand(seg: Segment, path: str, key: Callable[[str], str], n: int, r
     n_kw = sum(len(lo) for _, lo, _ in groups)
     total = np.sum(sums, axis=0)
     d["searches"] = _Driver(key("searches"), name, "searches", total, tuple(sums), at, lows, highs,
-                            Range(low=lows, high=highs).label() if highs > lows else Range(value=lows).label(),
+                            f"{_fmt(lows)} – {_fmt(highs)}" if highs > lows else _fmt(lows),
                             _UNITS["searches"], f"keyword table {seg.keywords} ({n_kw} keywords, drawn independently)",
                             highs == lows)
 
@@ -537,7 +550,7 @@ class CapacityEstimate:
     def assumptions(self) -> pd.DataFrame:
         """The inputs as a table for a report: driver, range label, unit, source (and segment)."""
         if self.structure is None:
-            return pd.DataFrame([{"driver": r["driver"], "range": f"{r['low']:,.4g} – {r['high']:,.4g}", "unit": r["unit"],
+            return pd.DataFrame([{"driver": r["driver"], "range": f"{_fmt(r['low'])} – {_fmt(r['high'])}", "unit": r["unit"],
                                   "source": r["source"], "segment": r["segment"]} for r in self.inputs])
         return pd.DataFrame([{"driver": d.key, "range": d.label, "unit": d.unit, "source": d.source, "segment": d.segment}
                              for d in self.structure.drivers], columns=["driver", "range", "unit", "source", "segment"])

@@ -70,7 +70,7 @@ def _acf(x: np.ndarray, nlags: int) -> np.ndarray:
     return np.array([1.0] + [float(x[k:] @ x[:-k]) / denom for k in range(1, nlags + 1)])
 
 
-def seasonal_test(z: np.ndarray, period: int = 12) -> bool:
+def seasonal_test(z: np.ndarray, period: int = 12, detrend: bool = False) -> bool:
     """Whether the lag-``period`` autocorrelation is significant at 90%.
 
     Parameters
@@ -88,6 +88,9 @@ def seasonal_test(z: np.ndarray, period: int = 12) -> bool:
     n = len(z)
     if n < 2 * period:
         return False
+    if detrend:
+        t = np.arange(n)
+        z = z - np.polyval(np.polyfit(t, z, 1), t)
     r = _acf(z, period)
     limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[1:period] ** 2)) / n)
     return bool(abs(r[period]) > limit)
