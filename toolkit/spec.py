@@ -240,7 +240,7 @@ class _FieldProblem(ValueError):
 
     def __init__(self, field: str, value, expected: str):
         self.field, self.value, self.expected = field, value, expected
-        super().__init__(expected)
+        super().__init__(f"{field}: got {value!r}; expected {expected}")
 
 
 def resolve_in_folder(folder: Path, relative: str, file: str) -> Path:
