@@ -59,14 +59,15 @@ import pandas as pd
 from pydantic import ValidationError
 from scipy import special, stats
 
-from toolkit.ctr import CtrModel, ctr_model
+from toolkit.ctr import ctr_model
 from toolkit.errors import InputError
 from toolkit.spec import MarketSpec, Segment
 from toolkit.uncertain import Z90, Range, _default_dist, as_range, sample
 
 __all__ = [
     "CapacityEstimate", "top_down", "bottom_up", "search_demand", "estimate_market", "estimate_client",
-    "estimate_scenarios", "compare_scenarios", "capacity_json", "range_quantile", "OUTPUTS", "KEYWORD_COLUMNS",
+    "estimate_scenarios", "compare_scenarios", "scenario_table", "capacity_json", "range_quantile", "OUTPUTS",
+    "KEYWORD_COLUMNS",
 ]
 
 log = logging.getLogger("toolkit")
