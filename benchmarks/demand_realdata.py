@@ -31,6 +31,14 @@ RU_MONTHS = {name: i for i, name in enumerate(
     ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"], 1)}
 
 
+# Peak months common sense expects (term -> allowed peak months); others are not judged.
+EXPECTED_PEAK = {
+    "Corona": {5, 6, 7, 8}, "Grupo Modelo": {5, 6, 7, 8}, "Michelob Ultra": {5, 6, 7, 8}, "heineken": {5, 6, 7, 8},
+    "diet": {1}, "gym": {1}, "iPod": {12}, "Iphone": {9, 10}, "Apple": {9},
+    "новогодние подарки": {12}, "кроссовки": {3, 4, 5}, "курсы английского языка": {9},
+}
+
+
 def read_trends(path: Path) -> dict[str, pd.Series]:
     """Minimal Google Trends reader: skip the category line(s), keep every term column."""
     lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -62,8 +70,8 @@ def pct(x: float) -> str:
 
 def main(root: Path) -> int:
     files = sorted((root / "google-trends").glob("*.csv")) + sorted((root / "wordstat").glob("wordstat_dynamics_*.csv"))
-    print(f"{'file':<50} {'term':<22} {'months':>6}  {'peak':<14} {'trough':<14} {'growth/yr (90%)':<24} last 5 years")
-    seconds, count = 0.0, 0
+    print(f"{'file':<50} {'term':<22} {'months':>6}  {'peak':<14} {'trough':<14} {'growth/yr (90%)':<24} {'last 5 years':<22} peak as expected?")
+    seconds, count, judged, right = 0.0, 0, 0, 0
     for path in files:
         series_by_term = read_wordstat(path) if path.parent.name == "wordstat" else read_trends(path)
         for term, series in series_by_term.items():
@@ -78,10 +86,15 @@ def main(root: Path) -> int:
             count += 1
             growth = f"{pct(s['annual_growth'])} ({pct(s['growth_low'])}..{pct(s['growth_high'])})"
             last5 = f"{pct(recent.annual_rate)} ({pct(recent.low)}..{pct(recent.high)})" if recent else "-"
+            verdict = "-"
+            if term in EXPECTED_PEAK:
+                ok = s["peak_month"] in EXPECTED_PEAK[term]
+                judged, right, verdict = judged + 1, right + ok, "yes" if ok else "NO"
             print(f"{path.name[:50]:<50} {term[:22]:<22} {s['n_months']:>6}  "
                   f"{s['peak_month_name'][:3] + ' ' + pct(s['peak_pct']):<14} "
-                  f"{s['trough_month_name'][:3] + ' ' + pct(s['trough_pct']):<14} {growth:<24} {last5}")
-    print(f"\n{count} series, {1000 * seconds / max(count, 1):.1f} ms per series (demand_summary + recent trend)")
+                  f"{s['trough_month_name'][:3] + ' ' + pct(s['trough_pct']):<14} {growth:<24} {last5:<22} {verdict}")
+    print(f"\n{count} series, {1000 * seconds / max(count, 1):.1f} ms per series (demand_summary + recent trend); "
+          f"peak month as expected for {right} of {judged} judged series")
     return 0
 
 

@@ -121,8 +121,9 @@ def test_zeros_and_less_than_one_are_handled():
     assert np.isfinite(index).all() and index.mean() == pytest.approx(1.0)
     assert index[10] < 0.05
     trends_like = s.astype(object)
-    trends_like[trends_like == 0] = "<1"
+    trends_like[trends_like == 0] = "<\u00a01"  # the French export writes a no-break space
     assert np.isfinite(seasonal_index(trends_like)).all()
+    assert to_monthly(pd.Series(["<1", "3", "<\u00a01"], index=pd.period_range("2020-01", periods=3, freq="M"))).tolist() == [0.5, 3, 0.5]
 
 
 def test_seasonal_band_covers_the_truth_and_contains_the_factor():
@@ -177,6 +178,10 @@ def test_bad_method_and_level():
         seasonal_index(synthetic(), method="x13")
     with pytest.raises(InputError, match="probability"):
         trend_growth(synthetic(), level=90)
+    with pytest.raises(InputError, match="2 or more"):
+        seasonal_index(synthetic(), last_years=1)
+    with pytest.raises(InputError, match="whole number"):
+        seasonal_index(synthetic(), last_years="3")
 
 
 # ------------------------------------------------------------------------ trend
@@ -215,6 +220,13 @@ def test_trend_result_is_frozen_and_serialisable():
     frame = g.to_frame()
     assert list(frame.columns) == ["trend", "fitted"] and len(frame) == 36
     assert (frame > 0).all().all()
+
+
+def test_trend_is_at_the_average_month_level():
+    s = synthetic(n_months=60, growth=0.0, noise=0.0)
+    g = trend_growth(s)
+    assert g.trend.mean() == pytest.approx(s.mean(), rel=0.01)
+    assert g.fitted.mean() == pytest.approx(s.mean(), rel=0.01)
 
 
 # ---------------------------------------------------------------------- scaling
@@ -274,6 +286,8 @@ def test_seasonal_capacity_bad_input():
     months = pd.period_range("2026-01", periods=3, freq="M")
     with pytest.raises(InputError, match="1..12"):
         seasonal_capacity(np.ones(3), index.iloc[:6], months)
+    with pytest.raises(InputError, match="1..12"):
+        seasonal_capacity(np.ones(3), index.rename(dict(zip(range(1, 13), MONTH_NAMES))), months)
     with pytest.raises(InputError, match="1-D"):
         seasonal_capacity(np.ones((3, 2)), index, months)
     with pytest.raises(InputError, match=">= 0"):

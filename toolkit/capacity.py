@@ -16,8 +16,14 @@ month. Per draw:
                    ceiling  = capacity x reachable_share
 
 CTR by position comes from published curves and their spread
-(:mod:`toolkit.ctr`). Keyword volumes are ranges too (``searches_low`` ..
-``searches_high``), drawn independently per keyword.
+(:mod:`toolkit.ctr`); each search segment draws its own place in that spread.
+Keyword volumes are ranges too (``searches_low`` .. ``searches_high``), drawn
+independently per keyword (so the total is tighter than any one keyword; if a
+keyword tool's error is systematic, widen the ranges). For search demand the
+"capacity" is what search can bring to a site at the position it can reach;
+the ceiling still multiplies it by ``reachable_share``, so set that share to
+what the client can hold of that traffic (1 if the position already says it
+all).
 
 Quick start::
 
@@ -53,14 +59,15 @@ import pandas as pd
 from pydantic import ValidationError
 from scipy import special, stats
 
-from toolkit.ctr import CtrModel, ctr_model
+from toolkit.ctr import ctr_model
 from toolkit.errors import InputError
 from toolkit.spec import MarketSpec, Segment
 from toolkit.uncertain import Z90, Range, _default_dist, as_range, sample
 
 __all__ = [
     "CapacityEstimate", "top_down", "bottom_up", "search_demand", "estimate_market", "estimate_client",
-    "estimate_scenarios", "compare_scenarios", "capacity_json", "range_quantile", "OUTPUTS", "KEYWORD_COLUMNS",
+    "estimate_scenarios", "compare_scenarios", "scenario_table", "capacity_json", "range_quantile", "OUTPUTS",
+    "KEYWORD_COLUMNS",
 ]
 
 log = logging.getLogger("toolkit")
@@ -389,7 +396,7 @@ def _search_demand(seg: Segment, path: str, key: Callable[[str], str], n: int, r
     d["ctr"] = _Driver(key("ctr"), name, "ctr", ctr(ref_position, z), z, zq, lo_ctr, hi_ctr,
                        f"{lo_ctr:.3g} – {hi_ctr:.3g} at position {ref_position:.3g}" if ctr.uncertain
                        else f"{lo_ctr:.3g} at position {ref_position:.3g}",
-                       _UNITS["ctr"], f"{ctr.name}: {ctr.source}", not ctr.uncertain)
+                       _UNITS["ctr"], ctr.source, not ctr.uncertain)
 
     d["conversion"] = _range_driver(_need(seg, "conversion", path), key=key("conversion"), segment=name,
                                     fld="conversion", n=n, rng=rng)

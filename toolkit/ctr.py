@@ -189,13 +189,13 @@ def ctr_model(curve: str | None = None, curves: pd.DataFrame | None = None, *, f
         wide = curves.pivot(index="position", columns="curve", values="ctr").sort_index()
         lo, hi = wide.min(axis=1).to_numpy(), wide.max(axis=1).to_numpy()
         llo, lhi = special.logit(lo), special.logit(hi)
-        described = ", ".join(_describe(curves, n) for n in names)
-        return CtrModel(SPREAD, (llo + lhi) / 2, (lhi - llo) / (2 * Z90), f"spread of {len(names)} studies: {described}")
+        described = f"spread of {len(names)} CTR studies ({', '.join(names)}), lowest to highest as a 90% interval"
+        return CtrModel(SPREAD, (llo + lhi) / 2, (lhi - llo) / (2 * Z90), described)
     if curve not in names:
         raise InputError.at(None, field, curve, f"one of {', '.join(names)} or '{SPREAD}'")
     rows = curves[curves["curve"] == curve].sort_values("position")
     mu = special.logit(rows["ctr"].to_numpy(dtype=float))
-    return CtrModel(curve, mu, np.zeros_like(mu), _describe(curves, curve))
+    return CtrModel(curve, mu, np.zeros_like(mu), f"{curve}: {_describe(curves, curve)}")
 
 
 def _describe(curves: pd.DataFrame, name: str) -> str:

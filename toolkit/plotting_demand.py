@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from toolkit.demand import MONTH_NAMES, TrendGrowth, to_monthly
+from toolkit.demand import MONTH_NAMES, TrendGrowth, _is_month_index, to_monthly
 from toolkit.errors import InputError
 
 __all__ = ["plot_demand", "plot_seasonal_index"]
@@ -96,7 +96,7 @@ def plot_seasonal_index(index: pd.Series, band: pd.DataFrame | None = None, *, a
     matplotlib.axes.Axes
     """
     ax = _axes(ax, (8, 3.5))
-    if not isinstance(index, pd.Series) or sorted(int(m) for m in index.index) != list(range(1, 13)):
+    if not _is_month_index(index):
         raise InputError.at(None, "index", getattr(index, "index", index), "12 seasonal factors indexed 1..12")
     months = np.arange(1, 13)
     pct = (index.reindex(months).to_numpy(dtype=float) - 1) * 100
