@@ -129,3 +129,61 @@ def test_sample_client_economics():
     spec = load_client("data/clients/nordic-bikes")
     e = assess_expediency(spec.economics, currency=spec.client.currency)
     assert e.verdict in {"expedient", "marginal", "not_expedient"}
+
+
+# --- levers ---------------------------------------------------------------------------------------
+import pandas as pd  # noqa: E402
+
+from toolkit.economics import decompose_levers, lever_history_changes, lever_scenarios, revenue_target  # noqa: E402
+
+
+def _kpis(n=24):
+    idx = pd.period_range("2024-01", periods=n, freq="M")
+    customers = np.linspace(100, 150, n)
+    check = np.full(n, 20.0)
+    freq = np.full(n, 1.5)
+    sales = customers * freq
+    return pd.DataFrame({"sales": sales, "revenue": sales * check, "customers": customers, "avg_check": check}, index=idx)
+
+
+def test_decompose_levers_identity():
+    k = _kpis()
+    lv = decompose_levers(k)
+    assert np.allclose(lv["customers"] * lv["avg_check"] * lv["frequency"], k["revenue"])
+    assert np.allclose(lv["frequency"], 1.5)
+    # without avg_check: check = revenue / sales, frequency = sales / customers
+    lv2 = decompose_levers(k.drop(columns="avg_check"))
+    assert np.allclose(lv2["avg_check"], 20) and np.allclose(lv2["frequency"], 1.5)
+    with pytest.raises(InputError, match="customers"):
+        decompose_levers(k.drop(columns="customers"))
+
+
+def test_lever_history_changes():
+    h = lever_history_changes(decompose_levers(_kpis()))
+    assert h.loc["customers", "largest_rise"] == pytest.approx((100 + 50 * 12 / 23) / 100 - 1)
+    assert h.loc["avg_check", "largest_rise"] == pytest.approx(0)
+    assert lever_history_changes(decompose_levers(_kpis(6))).attrs["window"] == 5
+
+
+def test_lever_scenarios_reach_target_and_ceiling():
+    k = _kpis()
+    base_rev = decompose_levers(k).tail(3).mean()
+    base_rev = base_rev["customers"] * 20 * 1.5
+    sc = lever_scenarios(k, base_rev * 1.44, ceiling_customers=160)
+    assert np.allclose(sc["revenue"], base_rev * 1.44)
+    assert sc.loc["customers + check", "customers_x"] == pytest.approx(1.2)
+    assert sc.loc["customers only", "within_ceiling"] == False  # noqa: E712
+    assert sc.loc["check only", "within_ceiling"] == True  # noqa: E712
+    assert sc.loc["customers to ceiling", "customers"] == pytest.approx(160)
+    assert sc.loc["check only", "avg_check_vs_history"] == np.inf  # check never moved
+    rise = sc.attrs["history"]["largest_rise"]["customers"]
+    assert sc.loc["customers only", "customers_vs_history"] == pytest.approx(0.44 / rise)
+    assert sc.attrs["constrained_by_ceiling"] == ["customers"]
+
+
+def test_revenue_target_from_sales_goal():
+    from toolkit.spec import Goal
+    g = Goal(id="g", statement="s", metric="sales", target=300, deadline="2027-01")
+    assert revenue_target(g, _kpis()) == pytest.approx(6000)
+    with pytest.raises(InputError, match="metric"):
+        revenue_target(Goal(id="g", statement="s", metric="traffic", target=3, deadline="2027-01"), _kpis())
