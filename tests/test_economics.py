@@ -187,3 +187,39 @@ def test_revenue_target_from_sales_goal():
     assert revenue_target(g, _kpis()) == pytest.approx(6000)
     with pytest.raises(InputError, match="metric"):
         revenue_target(Goal(id="g", statement="s", metric="traffic", target=3, deadline="2027-01"), _kpis())
+
+
+# --- charts ---------------------------------------------------------------------------------------
+def test_charts_return_labelled_axes():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from toolkit.funnel import funnel_schedule, required_volumes, required_volumes_distribution
+    from toolkit.plotting_economics import (plot_clv_vs_cac, plot_funnel_schedule, plot_funnel_volumes,
+                                            plot_lever_history)
+    stages = [("visits", {"low": 0.15, "high": 0.25}), ("leads", 0.25)]
+    e = assess_expediency({**BASE, "cac": {"low": 30, "high": 60}})
+    target = pd.Series([100.0, 120.0], index=pd.PeriodIndex(["2027-05", "2027-06"], freq="M"))
+    axes = [plot_funnel_volumes(required_volumes(100, [("visits", 0.2), ("leads", 0.25)])),
+            plot_funnel_volumes(required_volumes_distribution(100, stages)),
+            plot_funnel_schedule(funnel_schedule(target, [("leads", 0.25)], 60)),
+            plot_lever_history(decompose_levers(_kpis())), plot_clv_vs_cac(e)]
+    for ax in axes:
+        assert ax.get_xlabel() and ax.get_ylabel()
+    assert "EUR" in axes[-1].get_xlabel()
+    fig, ax = plt.subplots()
+    assert plot_clv_vs_cac(e, ax=ax) is ax
+    plt.close("all")
+
+
+def test_goal_expediency_on_sample_clients():
+    from toolkit.economics import goal_expediency
+    from toolkit.spec import load_client
+    for name in ("acme-cases", "nordic-bikes"):
+        spec = load_client(f"data/clients/{name}")
+        goal = spec.goals[0]
+        scen = lever_scenarios(spec.kpis, revenue_target(goal, spec.kpis)).loc["all three"]
+        e = goal_expediency(spec, goal, scen, n=2000)
+        assert e.currency == spec.client.currency
+        assert {"new_customers", "marketing_spend", "return_by_deadline"} <= set(e.quantiles)

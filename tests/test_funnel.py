@@ -148,3 +148,22 @@ def test_stages_from_sample_client():
     assert stages[0][0] == "visits"
     dist = required_volumes_distribution(600, stages)
     assert dist.loc["visits", "p50"] > 600
+
+
+def test_top_of_funnel_without_ceiling():
+    check = top_of_funnel_check(100, [("visits", 0.2), ("leads", 0.25)], None)
+    assert check.required["p50"] == pytest.approx(2000) and np.isnan(check.p_exceeds_ceiling)
+    assert "no ceiling" in check.note
+
+
+def test_ramp_targets_and_pipeline_from_spec():
+    from toolkit.funnel import pipeline_from_spec, ramp_targets
+    from toolkit.spec import load_client
+    ramp = ramp_targets(100, 200, "2026-10", "2027-02")
+    assert list(ramp.index.astype(str)) == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    assert ramp.iloc[-1] == 200 and ramp.iloc[0] == pytest.approx(125)
+    with pytest.raises(InputError, match="deadline"):
+        ramp_targets(1, 2, "2027-01", "2026-12")
+    view = pipeline_from_spec(load_client("data/clients/nordic-bikes").funnel)
+    lars = view[view["person"] == "Lars"]
+    assert list(lars["deals"]) == [6, 15, 12] and list(lars["time_share"]) == [0.2, 0.4, 0.4]

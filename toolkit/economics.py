@@ -60,7 +60,7 @@ __all__ = [
     "clv_geometric", "blended_cac", "monthly_margins", "payback_months", "margin_within",
     "new_customers_needed", "sample_unit_economics", "Expediency", "assess_expediency",
     "EXPEDIENT_RATIO", "PAYBACK_CONFIDENCE", "VERDICTS", "LEVERS", "decompose_levers", "lever_history_changes",
-    "revenue_target", "lever_scenarios",
+    "revenue_target", "lever_scenarios", "goal_expediency",
 ]
 
 log = logging.getLogger("toolkit")
@@ -347,6 +347,27 @@ def assess_expediency(economics, *, new_customers=None, months_to_deadline: int 
     log.info("expediency: %s; %s", verdict, reason)
     return Expediency(verdict, reason, horizon, p_pay, quant, currency,
                       {"expedient_ratio": expedient_ratio, "payback_confidence": payback_confidence}, samples)
+
+
+def goal_expediency(spec, goal, scenario: pd.Series | Mapping, *, n: int = 10_000, seed: int = 0) -> Expediency:
+    """Expediency of a goal: the new customers a lever scenario needs, their cost and return.
+
+    Builder over :func:`new_customers_needed` and :func:`assess_expediency`: the
+    customer count moves from the last month's level to ``scenario["customers"]``
+    by the goal's deadline, with the median retention of ``spec.economics``.
+    """
+    econ = spec.economics
+    months = (pd.Period(goal.deadline, freq="M") - pd.Period(spec.client.as_of, freq="M")).n
+    if econ.retention is not None:
+        r = econ.retention.median
+    elif econ.lifetime_years is not None:
+        r = 1 - 1 / max(econ.lifetime_years.median, 1.0)
+    else:
+        r = 0.0
+    now = float(decompose_levers(spec.kpis)["customers"].iloc[-1])
+    new = new_customers_needed(now, float(scenario["customers"]), months, r)
+    return assess_expediency(econ, new_customers=new, months_to_deadline=months, currency=spec.client.currency,
+                             n=n, seed=seed)
 
 
 # --- Levers: revenue = customers x average check x purchase frequency ------------------------------

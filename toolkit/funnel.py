@@ -39,7 +39,7 @@ from toolkit.uncertain import Range, as_range, sample
 __all__ = [
     "required_volumes", "required_volumes_distribution", "funnel_schedule", "stage_start_months",
     "top_of_funnel_check", "TopOfFunnelCheck", "pipeline_view", "stages_from_spec", "DAYS_PER_MONTH",
-    "PIPELINE_STAGES",
+    "PIPELINE_STAGES", "pipeline_from_spec", "ramp_targets",
 ]
 
 log = logging.getLogger("toolkit")
@@ -248,16 +248,21 @@ class TopOfFunnelCheck:
         return pd.DataFrame({"required": self.required, "ceiling": self.ceiling}).T
 
 
-def top_of_funnel_check(target_per_month: float, stages: Sequence, ceiling: Range | float, *,
+def top_of_funnel_check(target_per_month: float, stages: Sequence, ceiling: Range | float | None, *,
                         n: int = 10_000, seed: int = 0) -> TopOfFunnelCheck:
     """Compare the top stage's required monthly volume with a ceiling such as search demand.
 
     ``p_exceeds_ceiling`` is the share of joint draws where the required volume
-    is above the ceiling (independent draws of both).
+    is above the ceiling (independent draws of both); NaN when no ceiling is given.
     """
     dist = required_volumes_distribution(target_per_month, stages, n=n, seed=seed)
     top = dist.index[0]
     need = dist.attrs["samples"][top]
+    if ceiling is None:
+        req = {k: float(dist.loc[top, k]) for k in QUANTILES}
+        return TopOfFunnelCheck(top, req, {k: float("nan") for k in QUANTILES}, float("nan"),
+                                f"the goal needs about {req['p50']:,.0f} {top} a month; no ceiling was given to compare",
+                                {"required": need})
     cap = sample(ceiling, n, np.random.default_rng(seed + 1))
     p = float(np.mean(need > cap))
     q = lambda a: {k: float(np.quantile(a, v)) for k, v in QUANTILES.items()}  # noqa: E731
@@ -317,6 +322,27 @@ def pipeline_view(deals: Mapping[str, Sequence[int]],
                          "deal_share": counts[i] / total if total else float("nan"),
                          "time_share": shares[i] if shares else float("nan"), "note": note})
     return pd.DataFrame(rows, columns=["person", "position", "deals", "deal_share", "time_share", "note"])
+
+
+def pipeline_from_spec(funnel) -> pd.DataFrame:
+    """:func:`pipeline_view` of the ``pipeline`` people in a ``FunnelSpec``."""
+    deals = {p.name: [p.above_funnel, p.in_funnel, p.best_few] for p in funnel.pipeline}
+    times = {p.name: p.time for p in funnel.pipeline if p.time is not None}
+    return pipeline_view(deals, times)
+
+
+def ramp_targets(start_value: float, target: float, start_month, deadline) -> pd.Series:
+    """Monthly targets rising linearly from ``start_value`` (in ``start_month``) to ``target`` at ``deadline``.
+
+    The series starts the month after ``start_month`` (the as-of month) and
+    ends at ``deadline``: the sales each month must bring on the way to the goal.
+    """
+    first, last = pd.Period(start_month, freq="M") + 1, pd.Period(deadline, freq="M")
+    if last < first:
+        raise InputError.at(None, "deadline", str(deadline), f"a month after {start_month}")
+    months = pd.period_range(first, last, freq="M")
+    steps = np.arange(1, len(months) + 1) / len(months)
+    return pd.Series(start_value + (target - start_value) * steps, index=months, name="sales")
 
 
 def stages_from_spec(funnel) -> list[tuple[str, Range, int | None]]:
