@@ -167,3 +167,11 @@ def test_ramp_targets_and_pipeline_from_spec():
     view = pipeline_from_spec(load_client("data/clients/nordic-bikes").funnel)
     lars = view[view["person"] == "Lars"]
     assert list(lars["deals"]) == [6, 15, 12] and list(lars["time_share"]) == [0.2, 0.4, 0.4]
+
+
+def test_schedule_takes_range_conversions_at_median():
+    target = pd.Series([100.0], index=pd.PeriodIndex(["2027-06"], freq="M"))
+    sched = funnel_schedule(target, [("leads", {"value": 0.25})], 60)
+    assert sched.loc[pd.Period("2027-04", "M"), "leads"] == pytest.approx(400)
+    sched = funnel_schedule(target, [("leads", {"low": 0.2, "high": 0.3})], 60)
+    assert 300 < sched.loc[pd.Period("2027-04", "M"), "leads"] < 500

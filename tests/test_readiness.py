@@ -100,3 +100,15 @@ def test_verification_uses_expediency_object():
     table = verification_checklist(_goal(), "stretch", e)
     assert table.loc[4, "status"] == "yes" and table.loc[4, "note"].startswith("marginal")
     assert table.loc[3, "status"] == "no"
+
+
+def test_referral_gap_against_two_per_customer():
+    from toolkit.readiness import referral_gap
+    table = referral_gap({"referrals_per_year": 200, "repeat_referrer_share": 0.05}, customers_per_year=1000)
+    assert table.loc["referrals_per_customer", "p50"] == pytest.approx(0.2)
+    assert table.loc["share_of_target", "p50"] == pytest.approx(0.1)
+    assert table.loc["repeat_referrer_share", "p50"] == pytest.approx(0.05)
+    with pytest.raises(InputError, match="referrals_per_year"):
+        referral_gap({}, 100)
+    with pytest.raises(InputError, match="customers_per_year"):
+        referral_gap({"referrals_per_year": 1}, 0)

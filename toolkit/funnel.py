@@ -183,8 +183,9 @@ def funnel_schedule(target_by_month: pd.Series, stages: Sequence, cycle_days: fl
         Target sales per month, indexed by month (a monthly ``PeriodIndex`` or
         anything ``pd.PeriodIndex(..., freq="M")`` accepts).
     stages : sequence of (name, conversion_rate[, lag_days])
-        As in :func:`required_volumes`; an optional third item (or a
-        ``FunnelStage.lag_days``) overrides the lag of that stage.
+        As in :func:`required_volumes` (a ``Range`` conversion is taken at its
+        median); an optional third item (or a ``FunnelStage.lag_days``)
+        overrides the lag of that stage.
     cycle_days : float
         The normal sales cycle, first contact to agreement, in days.
 
@@ -204,7 +205,7 @@ def funnel_schedule(target_by_month: pd.Series, stages: Sequence, cycle_days: fl
                        index=pd.PeriodIndex(target_by_month.index, freq="M"), name="sales")
     _check_target(target.to_numpy())
     pairs = _stage_pairs(stages)
-    plain = [(name, rate) for name, rate, _ in pairs]
+    plain = [(name, as_range(rate).median if isinstance(rate, (Range, Mapping)) else rate) for name, rate, _ in pairs]
     lags = {name: _lag_months(cycle_days if lag is None else float(lag)) for name, _, lag in pairs}
     per_sale = required_volumes(1.0, plain)
     start = target.index.min() - max(lags.values())

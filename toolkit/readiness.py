@@ -21,6 +21,12 @@ goal, same understanding, stated back and approved (from the goal's
 verdict: ``attainable`` is yes; ``stretch``, ``unattainable`` and
 ``beyond_capacity`` are no) and expedient (``expedient`` and ``marginal`` are
 yes, the latter with a caveat; ``not_expedient`` is no).
+
+References
+----------
+.. [1] "Is your business ready for growth and profit?" (Persian practitioner
+   article, seed 004 in ``shared/seeds/``): the 17 questions and the six
+   processes of predictable growth.
 """
 
 from __future__ import annotations
@@ -28,12 +34,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from toolkit.errors import InputError
+from toolkit.uncertain import sample
 
 __all__ = ["QUESTIONS", "NEEDS", "GoalContext", "goal_context_from_levers", "answer_status", "readiness_gaps",
-           "readiness_summary", "verification_checklist"]
+           "readiness_summary", "verification_checklist", "referral_gap", "REFERRAL_TARGET"]
+
+REFERRAL_TARGET = 2.0  # referrals per customer per year (DOMAIN.md §3)
 
 NEEDS = {
     "customers": "more customers", "avg_check": "a higher average check", "frequency": "more purchases per customer",
@@ -224,6 +234,43 @@ def readiness_summary(readiness) -> pd.DataFrame:
     table = pd.crosstab(gaps["group"], gaps["status"]).reindex(columns=["in place", "missing", "unknown"], fill_value=0)
     order = list(dict.fromkeys(q[2] for q in QUESTIONS))
     return table.reindex(order)
+
+
+def referral_gap(economics, customers_per_year: float, *, target_per_customer: float = REFERRAL_TARGET,
+                 n: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """Referrals per customer per year against a target (two per customer a year by default).
+
+    Parameters
+    ----------
+    economics : EconomicsSpec or mapping
+        Uses ``referrals_per_year`` (customers who came by referral this year)
+        and ``repeat_referrer_share`` (share of customers who refer repeatedly).
+    customers_per_year : float
+        Distinct customers in the year (the sum of monthly customers is a fair
+        proxy when customers rarely buy in two months of a year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``referrals_per_year``, ``referrals_per_customer``,
+        ``share_of_target``, ``repeat_referrer_share`` (where given); columns
+        ``p10``, ``p50``, ``p90``; ``attrs["target_per_customer"]``.
+    """
+    if not customers_per_year or customers_per_year <= 0:
+        raise InputError.at(None, "customers_per_year", customers_per_year, "a number of customers > 0")
+    get = (lambda k: economics.get(k)) if isinstance(economics, Mapping) else (lambda k: getattr(economics, k, None))
+    if get("referrals_per_year") is None:
+        raise InputError.at(None, "economics.referrals_per_year", None, "customers who came by referral this year")
+    rng = np.random.default_rng(seed)
+    refs = sample(get("referrals_per_year"), n, rng)
+    rows = {"referrals_per_year": refs, "referrals_per_customer": refs / customers_per_year,
+            "share_of_target": refs / customers_per_year / target_per_customer}
+    if get("repeat_referrer_share") is not None:
+        rows["repeat_referrer_share"] = sample(get("repeat_referrer_share"), n, rng, bounded=True)
+    frame = pd.DataFrame({k: {q: float(np.quantile(v, p)) for q, p in (("p10", .1), ("p50", .5), ("p90", .9))}
+                          for k, v in rows.items()}).T
+    frame.attrs["target_per_customer"] = target_per_customer
+    return frame
 
 
 def _verdict(x):
