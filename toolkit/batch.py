@@ -27,7 +27,7 @@ __all__ = ["ReportOutcome", "run_report", "run_batch", "find_clients", "REPORT_N
 log = logging.getLogger("toolkit")
 REPORT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "client_report.ipynb"
 SUMMARY_COLUMNS = ["client_id", "client_name", "status", "goal", "metric", "target", "deadline", "probability",
-                   "verdict", "realistic_max", "reach_p50", "reach_p80", "p_never", "report", "error"]
+                   "verdict", "realistic_max", "reach_p50", "reach_p80", "p_never", "expediency", "report", "error"]
 
 
 @dataclass(frozen=True)

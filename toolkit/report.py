@@ -14,6 +14,7 @@ import pandas as pd
 
 from toolkit.assess import GoalAssessment, assess_goal
 from toolkit.capacity import CapacityEstimate, estimate_client
+from toolkit.demand_view import DemandView, demand_view
 from toolkit.paths import PathEnsemble, simulate_paths
 from toolkit.spec import ClientSpec, Goal
 
@@ -41,10 +42,12 @@ class ClientAnalysis:
 
     spec: ClientSpec
     capacity: CapacityEstimate | None
+    demand: DemandView | None
     goals: tuple[GoalResult, ...]
     seed: int
     n_paths: int
     confidence: float
+    economics: tuple = ()
 
     def verdict_frame(self) -> pd.DataFrame:
         """One row per goal: probability, verdict, realistic maximum, reach dates."""
@@ -67,8 +70,14 @@ class ClientAnalysis:
                 if row in summary.index:
                     for q in ("p10", "p50", "p90"):
                         out[f"{key}_{q}"] = float(summary.loc[row, q])
-        out["goals"] = [{"goal": r.goal.id, "metric": r.goal.metric, "target": r.goal.target,
-                         "deadline": r.goal.deadline, **r.assessment.to_dict()} for r in self.goals]
+        expediency = {e.goal_id: e.expediency for e in self.economics}
+        out["goals"] = []
+        for r in self.goals:
+            exp = expediency.get(r.goal.id)
+            out["goals"].append({"goal": r.goal.id, "statement": r.goal.statement, "metric": r.goal.metric,
+                                 "target": r.goal.target, "deadline": r.goal.deadline, **r.assessment.to_dict(),
+                                 "expediency": exp.verdict if exp is not None else None,
+                                 "expediency_reason": exp.reason if exp is not None else None})
         return out
 
 
@@ -105,13 +114,19 @@ def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, conf
     capacity = None
     if spec.market is not None:
         capacity = estimate_client(spec, keywords=keyword_tables(spec), n=max(n_paths, 2000), seed=seed)
+    demand = demand_view(spec)
+    # Market seasonality (Trends) informs the paths; a client's own seasonality the model finds itself.
+    market_season = demand.factors() if demand is not None and spec.market is not None and spec.market.trends else None
     results = []
     for goal in spec.goals:
         ceiling = capacity.ceiling_for(goal.metric) if capacity is not None else None
         history = spec.kpis[goal.metric]
         paths = simulate_paths(history, horizon_for(spec.client.as_of, goal.deadline),
-                               ceiling=ceiling, n_paths=n_paths, seed=seed)
+                               ceiling=ceiling, n_paths=n_paths, seed=seed, seasonal_index=market_season)
         assessment = assess_goal(paths, goal.target, goal.deadline, kind=goal.kind, confidence=confidence)
         log.info("%s/%s: P(met)=%.2f %s", spec.client.id, goal.id, assessment.probability, assessment.verdict)
         results.append(GoalResult(goal, paths, assessment, ceiling))
-    return ClientAnalysis(spec, capacity, tuple(results), seed, n_paths, confidence)
+    from toolkit.goal_economics import goal_economics
+
+    economics = tuple(goal_economics(spec, r, capacity, seed=seed, n=max(n_paths, 2000)) for r in results)
+    return ClientAnalysis(spec, capacity, demand, tuple(results), seed, n_paths, confidence, economics)

@@ -1,0 +1,74 @@
+"""The demand picture a report shows: which series, its seasonal shape and its trend.
+
+Market demand comes from the client's Google Trends export when there is one
+(the market's shape, not just the client's); otherwise from the client's own
+history of the first goal's metric, when it spans the two years seasonality needs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit.demand import TrendGrowth, seasonal_band, seasonal_index, to_monthly, trend_growth
+from toolkit.errors import DataError
+from toolkit.spec import ClientSpec
+
+__all__ = ["DemandView", "demand_view"]
+
+log = logging.getLogger("toolkit")
+MIN_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class DemandView:
+    """Monthly demand series, its seasonal index (12 factors, mean 1) and trend growth."""
+
+    series: pd.Series
+    index: pd.Series
+    band: pd.DataFrame | None
+    growth: TrendGrowth | None
+    source: str
+    subject: str
+    caveat: str | None = None
+
+    def factors(self) -> np.ndarray:
+        """The 12 factors, January first, as the path simulation takes them."""
+        return self.index.sort_index().to_numpy(dtype=float)
+
+
+def _market_series(spec: ClientSpec) -> tuple[pd.Series, str, str, str | None] | None:
+    if spec.market is None or not spec.market.trends:
+        return None
+    from toolkit.sources import read_trends_csv
+
+    frame = read_trends_csv(spec.path(spec.market.trends))
+    column = frame.columns[0]
+    caveat = frame.attrs.get("caveat")
+    total = frame.sum(axis=1) if frame.shape[1] > 1 else frame[column]
+    label = ", ".join(str(c) for c in frame.columns)
+    return to_monthly(total), f"Google Trends interest for {label} ({spec.market.trends})", "search interest", caveat
+
+
+def demand_view(spec: ClientSpec) -> DemandView | None:
+    """Build the demand picture, or None when no series is long enough for seasonality."""
+    found = _market_series(spec)
+    if found is None:
+        metric = spec.goals[0].metric
+        history = spec.kpis[metric]
+        found = (history, f"the client's own {metric} history ({spec.history})", metric, None)
+    series, source, subject, caveat = found
+    if len(series) < MIN_MONTHS:
+        log.info("demand: %s has %d months; seasonality needs %d", source, len(series), MIN_MONTHS)
+        return None
+    try:
+        index = seasonal_index(series)
+        band = seasonal_band(series)
+        growth = trend_growth(series)
+    except DataError as exc:
+        log.warning("demand: %s", exc)
+        return None
+    return DemandView(series, index, band, growth, source, subject, caveat)
