@@ -80,23 +80,27 @@ def report(client_dir: Path, out_dir: Path, seed: int, n_paths: int, confidence:
 @main.command()
 @click.argument("clients_dir", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True)
-@click.option("--jobs", type=int, default=None, help="Parallel workers (default: all cores).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel workers (default: all cores).")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port) to run on a cluster.")
+@click.option("--force", is_flag=True, help="Re-render clients whose inputs and code have not changed.")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--n-paths", default=2000, show_default=True)
 @click.option("--confidence", default=0.8, show_default=True)
+@click.option("--timeout", default=300, show_default=True, help="Seconds a report cell may run before its kernel is replaced.")
 @_guarded
-def batch(clients_dir: Path, out_dir: Path, jobs: int | None, seed: int, n_paths: int, confidence: float) -> None:
+def batch(clients_dir: Path, out_dir: Path, jobs: int | None, scheduler: str | None, force: bool, seed: int,
+          n_paths: int, confidence: float, timeout: int) -> None:
     """Write a report per client folder in CLIENTS_DIR, plus index.html and summary.csv."""
-    from toolkit.batch import run_batch
+    from toolkit.batch import find_clients, run_batch
+    from toolkit.progress_display import BatchProgress
 
-    def progress(outcome):
-        state = "ok" if outcome.status == "ok" else f"FAILED: {outcome.error}"
-        click.echo(f"{outcome.client_id}: {state} ({outcome.seconds:.1f} s)", err=True)
-
-    outcomes = run_batch(clients_dir, out_dir, jobs=jobs, seed=seed, n_paths=n_paths, confidence=confidence,
-                         progress=progress)
+    with BatchProgress(total=len(find_clients(clients_dir))) as progress:
+        outcomes = run_batch(clients_dir, out_dir, jobs=jobs, seed=seed, n_paths=n_paths, confidence=confidence,
+                             scheduler=scheduler, force=force, timeout=timeout, progress=progress)
     failed = [o for o in outcomes if o.status != "ok"]
-    click.echo(f"{len(outcomes) - len(failed)} report(s) written to {out_dir}, {len(failed)} failed; see {out_dir / 'index.html'}")
+    skipped = sum(o.skipped for o in outcomes)
+    click.echo(f"{len(outcomes) - len(failed)} report(s) in {out_dir} ({skipped} unchanged), {len(failed)} failed; "
+               f"see {out_dir / 'index.html'}")
     if failed:
         sys.exit(EXIT_FAILED)
 

@@ -29,7 +29,7 @@ def setup_report_style() -> None:
     plt.rcParams.update({
         "figure.figsize": (8.0, 3.8), "figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False,
         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
-        "figure.max_open_warning": 0,
+        "figure.max_open_warning": 0, "figure.constrained_layout.use": True,
     })
 
 
@@ -98,7 +98,7 @@ def figure_html(fig, *, alt: str) -> str:
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
+    fig.savefig(buffer, format="png")
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'
