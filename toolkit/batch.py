@@ -284,7 +284,11 @@ def run_batch(clients_dir: str | Path, out_dir: str | Path, *, jobs: int | None 
 
 
 def _run_on_processes(pending: list[ReportJob], workers: int, collect) -> None:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    import multiprocessing
+
+    # spawn, not fork: a forked child inherits the parent's zmq and event-loop state and can spin forever.
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                               mp_context=multiprocessing.get_context("spawn"))
     try:
         futures = {pool.submit(render_client, job): job for job in pending}
         for future in as_completed(futures):

@@ -762,6 +762,12 @@ def demand_summary(
     """
     index = seasonal_index(series, method=method, last_years=last_years)
     growth = trend_growth(series, level=level, method=method, last_years=last_years)
+    return summarise_demand(index, growth, subject=subject)
+
+
+def summarise_demand(index: pd.Series, growth: TrendGrowth, *, subject: str = "the market") -> dict:
+    """:func:`demand_summary` from an already computed seasonal index and trend growth."""
+    level = growth.level
     peak, trough = int(index.idxmax()), int(index.idxmin())
     out = {
         "peak_month": peak,

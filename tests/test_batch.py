@@ -1,0 +1,103 @@
+"""Batch runs: warm kernels leak nothing between clients, failures are isolated, unchanged clients are kept,
+and the same inputs give the same numbers whatever runs them (1 or 2 processes, or a Dask cluster)."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLE_CLIENTS
+from toolkit.batch import ReportJob, _load_template, _render_with, run_batch
+from toolkit.cli import main
+from toolkit.kernel import ensure_kernel
+from toolkit.warm import KernelFailure, WarmKernel
+
+N_PATHS = 300
+
+
+def _goal_numbers(outcome):
+    return [(g["goal"], g["probability"], g["realistic_max"], g["reach_p50"]) for g in outcome.records["goals"]]
+
+
+def test_no_state_leaks_between_clients_in_one_warm_kernel(tmp_path):
+    template = _load_template()
+    acme = ReportJob(SAMPLE_CLIENTS / "acme-cases", tmp_path / "a", n_paths=N_PATHS)
+    nordic = ReportJob(SAMPLE_CLIENTS / "nordic-bikes", tmp_path / "b", n_paths=N_PATHS)
+    with WarmKernel(ensure_kernel()) as kernel:
+        acme_first = _render_with(kernel, acme, template)
+        nordic_after_acme = _render_with(kernel, nordic, template)
+        probe = nbformat.v4.new_notebook()
+        probe.cells = [nbformat.v4.new_code_cell("assert 'analysis' not in globals() and 'spec' not in globals()")]
+        kernel.run(probe)  # the reset before each run emptied the previous client's namespace
+    with WarmKernel(ensure_kernel()) as kernel:
+        nordic_first = _render_with(kernel, nordic, template)
+        acme_after_nordic = _render_with(kernel, acme, template)
+    assert acme_first.status == nordic_first.status == "ok"
+    assert _goal_numbers(acme_first) == _goal_numbers(acme_after_nordic)
+    assert _goal_numbers(nordic_first) == _goal_numbers(nordic_after_acme)
+
+
+def _cell(source):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    return nb
+
+
+def test_hung_or_dead_kernel_is_replaced():
+    with WarmKernel(ensure_kernel(), timeout=3) as kernel:
+        with pytest.raises(KernelFailure, match="timed out"):
+            kernel.run(_cell("import time\ntime.sleep(60)"))
+        assert kernel.run(_cell("x = 1 + 1\nx")).cells[0].outputs[0]["data"]["text/plain"] == "2"
+        with pytest.raises(KernelFailure):
+            kernel.run(_cell("import os\nos._exit(1)"))
+        assert kernel.run(_cell("3 * 3")).cells[0].outputs[0]["data"]["text/plain"] == "9"
+
+
+@pytest.fixture
+def two_clients(tmp_path):
+    clients = tmp_path / "clients"
+    for name in ("acme-cases", "nordic-bikes"):
+        shutil.copytree(SAMPLE_CLIENTS / name, clients / name)
+    return clients
+
+
+def test_unchanged_clients_are_kept_and_changed_ones_rerun(two_clients, tmp_path):
+    out = tmp_path / "out"
+    first = {o.client_id: o for o in run_batch(two_clients, out, jobs=1, n_paths=N_PATHS)}
+    assert not any(o.skipped for o in first.values())
+    history = two_clients / "acme-cases" / "history.csv"
+    history.write_text(history.read_text(encoding="utf-8").replace("2026-10,434,", "2026-10,470,"), encoding="utf-8")
+    second = {o.client_id: o for o in run_batch(two_clients, out, jobs=1, n_paths=N_PATHS)}
+    assert second["nordic-bikes"].skipped and _goal_numbers(second["nordic-bikes"]) == _goal_numbers(first["nordic-bikes"])
+    assert not second["acme-cases"].skipped
+    forced = run_batch(two_clients, out, jobs=1, n_paths=N_PATHS, force=True)
+    assert not any(o.skipped for o in forced)
+    assert (out / "summary.csv").read_text(encoding="utf-8").count("\n") == 3
+
+
+def test_same_numbers_with_one_or_two_processes_and_on_a_dask_cluster(two_clients, tmp_path):
+    from distributed import LocalCluster
+
+    serial = run_batch(two_clients, tmp_path / "serial", jobs=1, n_paths=N_PATHS)
+    parallel = run_batch(two_clients, tmp_path / "parallel", jobs=2, n_paths=N_PATHS)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = run_batch(two_clients, tmp_path / "dask", n_paths=N_PATHS, scheduler=cluster.scheduler_address)
+    assert [_goal_numbers(o) for o in serial] == [_goal_numbers(o) for o in parallel] == [_goal_numbers(o) for o in on_dask]
+    rows = [(tmp_path / d / "summary.csv").read_text(encoding="utf-8") for d in ("serial", "parallel", "dask")]
+    assert rows[0] == rows[1] == rows[2]
+    assert all((tmp_path / "dask" / f"{o.client_id}.html").is_file() for o in on_dask)
+
+
+def test_batch_cli_exit_1_when_a_client_fails_and_the_others_complete(two_clients, tmp_path):
+    broken = two_clients / "broken"
+    shutil.copytree(SAMPLE_CLIENTS / "acme-cases", broken)
+    (broken / "client.yaml").write_text("client: {id: broken}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(two_clients), "-o", str(out), "--jobs", "1", "--n-paths", str(N_PATHS)])
+    assert result.exit_code == 1
+    assert "FAILED" in result.stderr and "client.yaml" in result.stderr
+    assert (out / "acme-cases.html").is_file() and (out / "nordic-bikes.html").is_file()
+    assert "2 report(s)" in result.stdout and "1 failed" in result.stdout
