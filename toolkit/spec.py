@@ -149,10 +149,6 @@ class Segment(Frozen):
             raise ValueError(f"model {self.model} needs {', '.join(missing)}")
         for f in ("segment_share", "conversion", "lead_to_sale"):
             _share(getattr(self, f), f)
-        if self.position is not None:
-            lowest = self.position.value if self.position.value is not None else self.position.low
-            if lowest < 1:
-                raise _FieldProblem("position", self.position.label(), "search positions >= 1 (1 = top result)")
         return self
 
 
@@ -512,6 +508,11 @@ def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
         named += [(f"market.scenarios.{j}.add_segments.{k}", s)
                   for j, sc in enumerate(spec.market.scenarios) for k, s in enumerate(sc.add_segments)]
         for where, segment in named:
+            if segment.position is not None:
+                # toolkit.capacity refuses these too, but only once a report's kernel runs (exit 1, not 2).
+                lowest = segment.position.value if segment.position.value is not None else segment.position.low
+                if lowest < 1:
+                    raise InputError.at(file, f"{where}.position", segment.position.label(), "search positions >= 1 (1 = top result)")
             if segment.keywords:
                 read_keywords(_must_exist(folder, segment.keywords, file, f"{where}.keywords"))
         if spec.market.trends:
