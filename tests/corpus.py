@@ -150,6 +150,7 @@ def _both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
 
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + bytes(range(256))
+ALIAS_BOMB = "".join(f"x{i}: &a{i} [{', '.join([f'*a{i - 1}' if i else 'lol'] * 10)}]\n" for i in range(8))
 PYTHON_TAG = '!!python/object/apply:os.system ["echo pwned > pwned.txt"]'
 
 
@@ -245,6 +246,12 @@ CASES: list[Case] = [
     Case("yaml-latin1", "acme-cases", _both(text(lambda s: s.replace("Acme Phone Cases", "Acmé Phone Cases")), recode(Y, "latin-1")),
          Y, None, ("UTF-8",)),
     Case("client-yaml-missing", "acme-cases", lambda f: (f / Y).unlink(), Y, None),
+    Case("client-yaml-is-a-folder", "acme-cases", lambda f: ((f / Y).unlink(), (f / Y).mkdir()), Y, None),
+    Case("yaml-duplicate-key", "acme-cases", text(lambda s: s.replace("    target: 500\n", "    target: 500\n    target: 5000\n")),
+         Y, None, ("duplicate key 'target'",)),
+    Case("yaml-alias-bomb", "acme-cases", text(lambda s: ALIAS_BOMB + s.replace(
+        'product_ladder: ["phone case", "screen protector", "charger"]', "product_ladder: *a7")), Y, None),
+    Case("yaml-deep-nesting", "acme-cases", text(lambda s: s + "extra: " + "[" * 5000 + "]" * 5000 + "\n"), Y, None),
     # ---- history.csv
     Case("history-empty-file", "acme-cases", raw(H, b""), H, None),
     Case("history-binary", "acme-cases", raw(H, PNG), H, None),

@@ -362,22 +362,74 @@ def resolve_in_folder(folder: Path, relative: str, file: str, field: str = "path
     return target
 
 
+class _ClientLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` (no tags, no objects) that also refuses a key given twice in one mapping.
+
+    Plain PyYAML keeps the last of two ``target:`` lines without a word; a
+    client file must not change a number silently.
+    """
+
+
+def _mapping_without_duplicates(loader: _ClientLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # "<<: *defaults" may be overridden by the mapping's own keys
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark)
+            seen[key] = True
+        except TypeError:
+            continue  # unhashable keys are rejected later, with the field's name
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_ClientLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+#: More values than any real client file holds: a YAML alias "bomb" expands to billions.
+MAX_YAML_VALUES = 100_000
+
+
+def _count_values(data, limit: int) -> int:
+    """Values in a loaded document, counting aliases each time they are used; stops past ``limit``."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
 def _read_yaml(path: Path) -> dict:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: file not found; expected a client folder containing {CLIENT_FILE}", file=str(path)) from None
+    except OSError as exc:
+        raise InputError.at(str(path), None, exc.strerror or type(exc).__name__, f"a readable {CLIENT_FILE} file") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError.at(str(path), None, raw[:20], "a UTF-8 text file") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_ClientLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "document"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{path}: {where}: invalid YAML ({problem}); expected plain YAML without tags", file=str(path)) from None
+        raise InputError(f"{path}: {where}: invalid YAML ({problem}); expected plain YAML without tags or repeated keys",
+                         file=str(path)) from None
+    except RecursionError:
+        raise InputError.at(str(path), None, "nesting too deep", "a client file of a few nested levels") from None
+    if _count_values(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
+        raise InputError.at(str(path), None, f"more than {MAX_YAML_VALUES:,} values (YAML aliases?)",
+                            "a client file of ordinary size")
     if not isinstance(data, dict):
         raise InputError.at(str(path), None, data, "a YAML mapping with client, history and goals")
     return data
