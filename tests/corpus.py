@@ -178,6 +178,18 @@ def _del(path: str) -> Callable[[dict], None]:
     return fn
 
 
+def _two_segments_named(name: str) -> Callable[[dict], None]:
+    """Turn an inline market into two segments with the same name."""
+
+    def fn(data: dict) -> None:
+        market = data["market"]
+        segment = {k: market.pop(k) for k in list(market) if k not in ("reachable_share", "trends", "scenarios")}
+        segment["name"] = name
+        market["segments"] = [segment, dict(segment)]
+
+    return fn
+
+
 Y = "client.yaml"
 H = "history.csv"
 K = "keywords.csv"
@@ -220,6 +232,10 @@ CASES: list[Case] = [
     Case("negative-cycle-days", "acme-cases", edit(_set("funnel.cycle_days", -3)), Y, "funnel.cycle_days"),
     Case("pipeline-time-not-summing-to-one", "nordic-bikes", edit(_set("funnel.pipeline.0.time", [0.5, 0.5, 0.5])), Y,
          "funnel.pipeline.0.time"),
+    Case("reachable-share-zero", "acme-cases", edit(_set("market.reachable_share", 0)), Y, "market.reachable_share"),
+    Case("population-exactly-zero", "acme-cases", edit(_set("market.population", {"low": 0, "high": 0})), Y, "market.population"),
+    Case("duplicate-segment-names", "acme-cases", edit(_two_segments_named("shops")), Y, "market.segments"),
+    Case("ctr-curve-unknown", "lumen-dental", edit(_set("market.ctr_curve", "my-guess")), Y, "market.ctr_curve"),
     Case("search-position-zero", "lumen-dental", edit(_set("market.position", {"low": 0, "high": 6})), Y, "market.position"),
     # ---- dates
     Case("deadline-before-as-of", "acme-cases", edit(_set("goals.0.deadline", "2026-01")), Y, "goals.0.deadline"),
@@ -283,6 +299,8 @@ CASES: list[Case] = [
     Case("keywords-binary", "lumen-dental", raw(K, PNG), K, None),
     Case("keywords-text-in-searches", "lumen-dental", text(lambda s: s.replace("49500", "lots"), K), K, "monthly_searches"),
     Case("keywords-wrong-header", "lumen-dental", text(lambda s: s.replace("monthly_searches", "volume"), K), K, None),
+    Case("keywords-all-zero", "lumen-dental", raw(K, b"keyword,monthly_searches,position\ntandarts,0,\nspoed tandarts,0,3\n"),
+         K, "monthly_searches"),
     Case("trends-garbage", "lumen-dental", raw(T, b"this is not a trends export\nat all\n"), T, None),
 ]
 

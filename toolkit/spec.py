@@ -559,18 +559,52 @@ def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
             [(f"market.segments.{j}", s) for j, s in enumerate(segments)]
         named += [(f"market.scenarios.{j}.add_segments.{k}", s)
                   for j, sc in enumerate(spec.market.scenarios) for k, s in enumerate(sc.add_segments)]
+        names = [s.name for s in spec.market.segments]
+        if len(set(names)) != len(names):
+            # Checked here, not in MarketSpec: toolkit.capacity builds markets on its own and says the same.
+            raise InputError.at(file, "market.segments", names, "unique segment names")
+        zero_driver = _zero_driver(spec.market, "market")
+        if zero_driver:
+            raise InputError.at(file, zero_driver, 0, "a value above 0 (a zero makes the market, and every ceiling, zero)")
         for where, segment in named:
+            zero_driver = _zero_driver(segment, where)
+            if zero_driver:
+                raise InputError.at(file, zero_driver, 0, "a value above 0 (a zero makes the market, and every ceiling, zero)")
+            if segment.ctr_curve is not None:
+                from toolkit.ctr import ctr_model
+
+                try:
+                    ctr_model(segment.ctr_curve, field=f"{where}.ctr_curve")
+                except InputError as exc:
+                    raise InputError(f"{file}: {exc}", file=file, field=f"{where}.ctr_curve") from None
             if segment.position is not None:
                 # toolkit.capacity refuses these too, but only once a report's kernel runs (exit 1, not 2).
                 lowest = segment.position.value if segment.position.value is not None else segment.position.low
                 if lowest < 1:
                     raise InputError.at(file, f"{where}.position", segment.position.label(), "search positions >= 1 (1 = top result)")
             if segment.keywords:
-                read_keywords(_must_exist(folder, segment.keywords, file, f"{where}.keywords"))
+                table = read_keywords(_must_exist(folder, segment.keywords, file, f"{where}.keywords"))
+                if not table["searches_high"].sum() > 0:
+                    raise InputError.at(str(folder / segment.keywords), "monthly_searches", "0 in every row",
+                                        "at least one keyword searched more than 0 times a month")
         if spec.market.trends:
             read_trends_csv(_must_exist(folder, spec.market.trends, file, "market.trends"))
     spec._kpis = kpis
     return spec
+
+
+#: Drivers multiplied into capacity: an exact zero makes every ceiling zero (the engine refuses zero ceilings).
+_MULTIPLIED = ("population", "segment_share", "purchases_per_year", "reachable_customers", "conversion",
+               "lead_to_sale", "reachable_share")
+
+
+def _zero_driver(section, where: str) -> str | None:
+    """The first capacity driver of ``section`` given as exactly zero, as a field path."""
+    for name in _MULTIPLIED:
+        r = getattr(section, name, None)
+        if r is not None and r.is_exact and (r.value if r.value is not None else r.low) == 0:
+            return f"{where}.{name}"
+    return None
 
 
 def _must_exist(folder: Path, relative: str, file: str, field: str) -> Path:
