@@ -179,3 +179,15 @@ def test_yaml_anchors_and_merge_keys_stay_valid(client_copy):
     (folder / "client.yaml").write_text(text, encoding="utf-8")
     spec = load_client(folder)
     assert spec.economics.avg_check.low == 20 and spec.economics.avg_check.high == 24
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "A valid range that can draw 0 (dist: normal clipped at 0, here segment_share 0-0.1) gives some zero ceiling "
+    "draws; toolkit/paths.py _ceiling_draws refuses them inside the report kernel, and toolkit/batch.py reports a "
+    "kernel-side InputError as a plain failure (exit 1, no file named). Needed: paths treat a zero ceiling draw "
+    "as a zero path (or uncertain.sample truncates instead of clipping), and run_report sets bad_input when the "
+    "kernel's ename is 'InputError'."))
+def test_a_range_that_can_draw_zero_is_not_a_crash(client_copy, tmp_path):
+    folder = client_copy("acme-cases", lambda d: d["market"].update(segment_share={"low": 0.0, "high": 0.1, "dist": "normal"}))
+    outcome = run_report(folder, tmp_path / "out", n_paths=100)
+    assert outcome.status == "ok" or outcome.bad_input, outcome.error
