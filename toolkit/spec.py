@@ -467,11 +467,14 @@ def read_history(path: Path, *, as_of: str | None = None, file_label: str | None
     except OSError as exc:
         raise InputError.at(label, None, exc.strerror or type(exc).__name__, "a readable monthly KPI CSV file") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        kind = "not UTF-8 text (UTF-16, Latin-1 or binary?)" if isinstance(exc, UnicodeDecodeError) else type(exc).__name__
+        kind = ("not UTF-8 text (UTF-16, Latin-1 or binary?)" if isinstance(exc, UnicodeDecodeError)
+                else "empty file" if isinstance(exc, pd.errors.EmptyDataError) else type(exc).__name__)
         raise InputError(f"{label}: unreadable CSV ({kind}); expected UTF-8 comma-separated text with a header row", file=label) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if "month" not in frame.columns:
-        raise InputError.at(label, "header", list(frame.columns), "a 'month' column followed by KPI columns")
+        other = next((sep for sep in (";", "\t", "|") if len(frame.columns) == 1 and sep in frame.columns[0]), None)
+        hint = f" separated by commas (this file uses {other!r})" if other else ""
+        raise InputError.at(label, "header", list(frame.columns), f"a 'month' column followed by KPI columns{hint}")
     months = frame.pop("month").str.strip()
     bad = months[~months.fillna("").str.match(MONTH.pattern)]
     if len(bad):
