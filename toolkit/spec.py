@@ -28,6 +28,12 @@ __all__ = [
 CLIENT_FILE = "client.yaml"
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+#: Largest value a history cell or a target may hold: anything larger is a unit or typing mistake.
+MAX_VALUE = 1e15
+#: Deadlines the report can simulate: toolkit.report.MAX_HORIZON months after as_of.
+MAX_DEADLINE_MONTHS = 60
+#: Positive months a goal's metric needs (toolkit.paths.MIN_HISTORY).
+MIN_POSITIVE_MONTHS = 6
 METRICS = ("sales", "revenue", "customers", "avg_check", "traffic", "leads", "orders", "calls", "position")
 
 
@@ -43,6 +49,11 @@ def _month(value) -> str:
     if not MONTH.match(text):
         raise ValueError("expected a month as YYYY-MM")
     return text
+
+
+def _months_between(start: str, end: str) -> int:
+    (y0, m0), (y1, m1) = (map(int, start.split("-")), map(int, end.split("-")))
+    return (y1 - y0) * 12 + (m1 - m0)
 
 
 def _share(r: Range | None, name: str) -> Range | None:
@@ -92,7 +103,7 @@ class Goal(Frozen):
     statement: str
     metric: str
     kind: Literal["level", "cumulative"] = "level"
-    target: float = Field(gt=0)
+    target: float = Field(gt=0, lt=MAX_VALUE)
     deadline: str
     checklist: Checklist = Checklist()
 
@@ -301,6 +312,9 @@ class ClientSpec(Frozen):
         for i, g in enumerate(self.goals):
             if g.deadline <= self.client.as_of:
                 raise _FieldProblem(f"goals.{i}.deadline", g.deadline, f"a month after as_of {self.client.as_of}")
+            if _months_between(self.client.as_of, g.deadline) > MAX_DEADLINE_MONTHS:
+                raise _FieldProblem(f"goals.{i}.deadline", g.deadline,
+                                    f"a month at most {MAX_DEADLINE_MONTHS} months after as_of {self.client.as_of}")
         ids = [g.id for g in self.goals]
         if len(set(ids)) != len(ids):
             raise _FieldProblem("goals", ids, "unique goal ids")
@@ -335,13 +349,61 @@ class _FieldProblem(ValueError):
         super().__init__(f"{field}: got {value!r}; expected {expected}")
 
 
-def resolve_in_folder(folder: Path, relative: str, file: str) -> Path:
-    """Resolve a file named in a client file, refusing anything outside the client's folder."""
+def resolve_in_folder(folder: Path, relative: str, file: str, field: str = "path") -> Path:
+    """Resolve a file named in a client file, refusing anything outside the client's folder.
+
+    Symbolic links are followed before the check, so a link inside the folder
+    that points outside it is refused too.
+    """
     base = Path(folder).resolve()
     target = (base / relative).resolve()
     if base != target and base not in target.parents:
-        raise InputError.at(file, "path", relative, "a file inside the client folder")
+        raise InputError.at(file, field, relative, "a file inside the client folder (no '..', absolute paths or links out)")
     return target
+
+
+class _ClientLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` (no tags, no objects) that also refuses a key given twice in one mapping.
+
+    Plain PyYAML keeps the last of two ``target:`` lines without a word; a
+    client file must not change a number silently.
+    """
+
+
+def _mapping_without_duplicates(loader: _ClientLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # "<<: *defaults" may be overridden by the mapping's own keys
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark)
+            seen[key] = True
+        except TypeError:
+            continue  # unhashable keys are rejected later, with the field's name
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_ClientLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+#: More values than any real client file holds: a YAML alias "bomb" expands to billions.
+MAX_YAML_VALUES = 100_000
+
+
+def _count_values(data, limit: int) -> int:
+    """Values in a loaded document, counting aliases each time they are used; stops past ``limit``."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 def _read_yaml(path: Path) -> dict:
@@ -349,17 +411,25 @@ def _read_yaml(path: Path) -> dict:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: file not found; expected a client folder containing {CLIENT_FILE}", file=str(path)) from None
+    except OSError as exc:
+        raise InputError.at(str(path), None, exc.strerror or type(exc).__name__, f"a readable {CLIENT_FILE} file") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError.at(str(path), None, raw[:20], "a UTF-8 text file") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_ClientLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "document"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{path}: {where}: invalid YAML ({problem}); expected plain YAML without tags", file=str(path)) from None
+        raise InputError(f"{path}: {where}: invalid YAML ({problem}); expected plain YAML without tags or repeated keys",
+                         file=str(path)) from None
+    except RecursionError:
+        raise InputError.at(str(path), None, "nesting too deep", "a client file of a few nested levels") from None
+    if _count_values(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
+        raise InputError.at(str(path), None, f"more than {MAX_YAML_VALUES:,} values (YAML aliases?)",
+                            "a client file of ordinary size")
     if not isinstance(data, dict):
         raise InputError.at(str(path), None, data, "a YAML mapping with client, history and goals")
     return data
@@ -390,14 +460,21 @@ def read_history(path: Path, *, as_of: str | None = None, file_label: str | None
     """
     label = file_label or str(path)
     try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", skipinitialspace=True)
+        # keep_default_na=False: a blank or "n/a" cell is a mistake to report, not a silent NaN.
+        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", skipinitialspace=True, keep_default_na=False)
     except FileNotFoundError:
         raise InputError(f"{label}: file not found; expected a monthly KPI CSV", file=label) from None
+    except OSError as exc:
+        raise InputError.at(label, None, exc.strerror or type(exc).__name__, "a readable monthly KPI CSV file") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{label}: unreadable CSV ({type(exc).__name__}); expected UTF-8 comma-separated text with a header row", file=label) from None
+        kind = ("not UTF-8 text (UTF-16, Latin-1 or binary?)" if isinstance(exc, UnicodeDecodeError)
+                else "empty file" if isinstance(exc, pd.errors.EmptyDataError) else type(exc).__name__)
+        raise InputError(f"{label}: unreadable CSV ({kind}); expected UTF-8 comma-separated text with a header row", file=label) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if "month" not in frame.columns:
-        raise InputError.at(label, "header", list(frame.columns), "a 'month' column followed by KPI columns")
+        other = next((sep for sep in (";", "\t", "|") if len(frame.columns) == 1 and sep in frame.columns[0]), None)
+        hint = f" separated by commas (this file uses {other!r})" if other else ""
+        raise InputError.at(label, "header", list(frame.columns), f"a 'month' column followed by KPI columns{hint}")
     months = frame.pop("month").str.strip()
     bad = months[~months.fillna("").str.match(MONTH.pattern)]
     if len(bad):
@@ -419,12 +496,13 @@ def read_history(path: Path, *, as_of: str | None = None, file_label: str | None
         non_numeric = values.isna() & frame[col].notna()
         if non_numeric.any():
             row = int(non_numeric.idxmax())
-            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row], "a number")
+            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row], "a number (no blank or n/a cells)")
         if (values < 0).any():
             row = int((values < 0).idxmax())
-            raise InputError.at(label, f"{col} (row {row + 2})", values[row], "a value >= 0")
-        if not values[values.notna()].map(lambda v: abs(v) < 1e15).all():
-            raise InputError.at(label, col, "a huge value", "values below 1e15")
+            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row].strip(), "a value >= 0")
+        if not values.map(lambda v: abs(v) < MAX_VALUE).all():
+            row = int((~values.map(lambda v: abs(v) < MAX_VALUE)).idxmax())
+            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row].strip(), f"a finite value below {MAX_VALUE:.0e}")
         out[col] = values.to_numpy(dtype=float)
     kpis = pd.DataFrame(out, index=index)
     kpis.index.name = "month"
@@ -463,22 +541,80 @@ def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
     except ValidationError as exc:
         raise _validation_error(file, exc, data) from None
     spec._folder = folder
-    history_path = resolve_in_folder(folder, spec.history, file)
-    kpis = read_history(history_path, as_of=spec.client.as_of, file_label=str(folder / spec.history))
+    history_path = _must_exist(folder, spec.history, file, "history")
+    history_label = str(folder / spec.history)
+    kpis = read_history(history_path, as_of=spec.client.as_of, file_label=history_label)
     for i, g in enumerate(spec.goals):
         if g.metric not in kpis.columns:
             raise InputError.at(file, f"goals.{i}.metric", g.metric, f"a column of {spec.history}: {', '.join(kpis.columns)}")
+        positive = int((kpis[g.metric] > 0).sum())
+        if positive < MIN_POSITIVE_MONTHS:
+            # Caught here, not by the report's kernel: too short a history is bad input (exit 2).
+            raise InputError.at(history_label, g.metric, f"{positive} months above 0",
+                                f"at least {MIN_POSITIVE_MONTHS} months above 0 for goal {g.id!r} to forecast from")
     if spec.market is not None:
-        for segment in spec.market.base_segments() + [s for sc in spec.market.scenarios for s in sc.add_segments]:
+        # Read every demand file now, so a broken export is bad input before any report starts.
+        from toolkit.sources.keywords import read_keywords
+        from toolkit.sources.trends import read_trends_csv
+
+        segments = spec.market.base_segments()
+        named = [("market", s) for s in segments] if spec.market.model != "segments" else \
+            [(f"market.segments.{j}", s) for j, s in enumerate(segments)]
+        named += [(f"market.scenarios.{j}.add_segments.{k}", s)
+                  for j, sc in enumerate(spec.market.scenarios) for k, s in enumerate(sc.add_segments)]
+        names = [s.name for s in spec.market.segments]
+        if len(set(names)) != len(names):
+            # Checked here, not in MarketSpec: toolkit.capacity builds markets on its own and says the same.
+            raise InputError.at(file, "market.segments", names, "unique segment names")
+        zero_driver = _zero_driver(spec.market, "market")
+        if zero_driver:
+            raise InputError.at(file, zero_driver, 0, "a value above 0 (a zero makes the market, and every ceiling, zero)")
+        for where, segment in named:
+            zero_driver = _zero_driver(segment, where)
+            if zero_driver:
+                raise InputError.at(file, zero_driver, 0, "a value above 0 (a zero makes the market, and every ceiling, zero)")
+            if segment.ctr_curve is not None:
+                from toolkit.ctr import ctr_model
+
+                try:
+                    ctr_model(segment.ctr_curve, field=f"{where}.ctr_curve")
+                except InputError as exc:
+                    raise InputError(f"{file}: {exc}", file=file, field=f"{where}.ctr_curve") from None
+            if segment.position is not None:
+                # toolkit.capacity refuses these too, but only once a report's kernel runs (exit 1, not 2).
+                lowest = segment.position.value if segment.position.value is not None else segment.position.low
+                if lowest < 1:
+                    raise InputError.at(file, f"{where}.position", segment.position.label(), "search positions >= 1 (1 = top result)")
             if segment.keywords:
-                _must_exist(folder, segment.keywords, file, "market.keywords")
+                table = read_keywords(_must_exist(folder, segment.keywords, file, f"{where}.keywords"))
+                if not table["searches_high"].sum() > 0:
+                    raise InputError.at(str(folder / segment.keywords), "monthly_searches", "0 in every row",
+                                        "at least one keyword searched more than 0 times a month")
         if spec.market.trends:
-            _must_exist(folder, spec.market.trends, file, "market.trends")
+            read_trends_csv(_must_exist(folder, spec.market.trends, file, "market.trends"))
     spec._kpis = kpis
     return spec
 
 
-def _must_exist(folder: Path, relative: str, file: str, field: str) -> None:
-    path = resolve_in_folder(folder, relative, file)
+#: Drivers multiplied into capacity: an exact zero makes every ceiling zero (the engine refuses zero ceilings).
+_MULTIPLIED = ("population", "segment_share", "purchases_per_year", "reachable_customers", "conversion",
+               "lead_to_sale", "reachable_share")
+
+
+def _zero_driver(section, where: str) -> str | None:
+    """The first capacity driver of ``section`` given as exactly zero, as a field path."""
+    for name in _MULTIPLIED:
+        r = getattr(section, name, None)
+        if r is not None and r.is_exact and (r.value if r.value is not None else r.low) == 0:
+            return f"{where}.{name}"
+    return None
+
+
+def _must_exist(folder: Path, relative: str, file: str, field: str) -> Path:
+    path = resolve_in_folder(folder, relative, file, field)
+    if not path.exists():
+        raise InputError(f"{file}: {field}: {relative!r} not found; expected an existing file in the client folder",
+                         file=file, field=field)
     if not path.is_file():
-        raise InputError.at(file, field, relative, "an existing file in the client folder")
+        raise InputError.at(file, field, relative, "a file (not a folder) in the client folder")
+    return path
