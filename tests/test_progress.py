@@ -89,6 +89,7 @@ def test_on_track(scripted):
     assert (r.milestones.loc[r.milestones["status"] == "met", "gap"] >= 0).all()
     assert r.probability_now >= r.probability_at_approval - 0.1
     assert r.proposals == () and r.positives == ()
+    assert r.main_lever is None  # no shortfall to explain
     assert list(r.progress.columns) == ["month", "plan", "low", "high", "actual"]
     assert len(r.progress) == 6
 

@@ -27,7 +27,8 @@ running total from the month after the plan's as-of month):
   sales and orders: customers x frequency; customers; avg_check), so each
   lever was planned at ``base x F^(1/k)``. The lever whose actual falls
   furthest below its planned level (log ratio) explains most of the shortfall;
-  the log gaps add up to the metric's gap.
+  the log gaps add up to the metric's gap. It is named only when the levers
+  together fall short of the plan.
 - **Funnel gap**: the plan line converted to sales (or to the stage the
   metric is) gives, via :func:`toolkit.funnel.funnel_schedule`, the volume
   each stage needed; stages with a history column (``traffic`` for visits,
@@ -456,7 +457,8 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
     levers = _lever_gap(plan, actuals, recent_idx)
     funnel = _funnel_gap(plan, actuals, recent_idx)
     main_lever = None
-    if levers is not None and (levers["share_of_shortfall"] > 0).any():
+    if levers is not None and (levers["share_of_shortfall"] > 0).any() and \
+            float(np.prod(levers.loc[levers["in_metric"], "actual"] / levers.loc[levers["in_metric"], "planned"])) < 1:
         main_lever = str(levers.loc[levers["share_of_shortfall"].idxmax(), "lever"])
     main_stage = None
     if funnel is not None and (funnel["gap_pct"] < 0).any():
