@@ -91,7 +91,8 @@ def test_on_track(scripted):
     assert r.proposals == () and r.positives == ()
     assert r.main_lever is None  # no shortfall to explain
     assert list(r.progress.columns) == ["month", "plan", "low", "high", "actual"]
-    assert len(r.progress) == 6
+    assert r.progress["actual"].notna().sum() == 6
+    assert str(r.progress["month"].iloc[-1]) == "2026-03"  # the plan line runs to the deadline
 
 
 def test_behind(scripted):
@@ -246,3 +247,34 @@ def test_cli_review_json_and_exit_codes(scripted, tmp_path):
     assert early.exit_code == 0  # the plan is after 2024-06: nothing to review, not an error
     assert json.loads(runner.invoke(main, ["review", str(folder), "--as-of", "2024-06", "--json"]).output)["goals"] == []
     assert load_plans(folder)  # reviewing never touches the plan
+
+
+def test_progress_section_and_charts(scripted, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from toolkit.plotting_progress import plot_lever_gap, plot_progress
+    from toolkit.report import analyse_client
+    from toolkit.sections_progress import progress_section
+
+    folder, _, review = scripted["met_early"]
+    ax = plot_progress(review, history=actuals_for(load_client(folder))["sales"])
+    assert ax.get_ylabel() == "sales per month"
+    assert plot_lever_gap(review).get_xlabel().startswith("Actual vs planned")
+    plt.close("all")
+    fresh = _write_client(tmp_path / "fresh", BASE + AFTER["met_early"])
+    data = yaml.safe_load((fresh / "client.yaml").read_text(encoding="utf-8"))
+    data["goals"][0]["statement"] = "<script>x</script> 170 sales"
+    (fresh / "client.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    save_plan(make_plan(load_client(fresh), "sales-170", n_paths=N), fresh)
+    data["client"]["as_of"] = "2025-12"
+    (fresh / "client.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    spec = load_client(fresh)
+    html = str(progress_section(spec, analyse_client(spec, n_paths=N)))
+    assert "Goal met" in html and "Proposed next goals" in html and "What beat the plan" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    bare = _write_client(tmp_path / "bare", BASE + AFTER["behind"])
+    bare_spec = load_client(bare)
+    assert "No approved plan" in str(progress_section(bare_spec, analyse_client(bare_spec, n_paths=N)))

@@ -51,7 +51,8 @@ def plot_progress(review, *, history: pd.Series | None = None, ax=None):
         x = _ts(prog["month"])
         ax.fill_between(x, prog["low"], prog["high"], color=PLAN, alpha=0.15, lw=0, label="Plan band (on track)")
         ax.plot(x, prog["plan"], color=PLAN, lw=1.5, ls="--", label="Plan as approved")
-        ax.plot(x, prog["actual"], color=ACTUAL, lw=2, marker="o", ms=3, label="Actual")
+        seen = prog["actual"].notna().to_numpy()
+        ax.plot(x[seen], prog.loc[seen, "actual"], color=ACTUAL, lw=2, marker="o", ms=3, label="Actual")
     ax.plot(months, ms["target"], color=PLAN, lw=0, marker="D", ms=0)  # keep the milestone months in view
     for status, colour in STATUS_COLOURS.items():
         sel = ms["status"] == status

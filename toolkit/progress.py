@@ -17,7 +17,9 @@ running total from the month after the plan's as-of month):
   when the latest ``x`` already reaches the target (met early), else
   ``behind`` when the actuals fall short of the plan line (the mean of the last
   up to three months against the plan's mean for the same months; the latest
-  running total for a cumulative goal), else ``on_track``.
+  running total for a cumulative goal), else ``on_track``. The plan line of
+  an unattainable or beyond-capacity goal leads to its realistic maximum (as
+  its milestones do), so ``on_track`` then means on track for that maximum.
 - **Re-forecast**: the metric simulated afresh from the actuals up to now,
   with the same seed, paths and capacity ceiling; P(met) and reach dates as in
   :func:`toolkit.assess.assess_goal` (a cumulative goal's remaining total).
@@ -55,7 +57,7 @@ from toolkit.plan import SavedPlan, input_hashes, load_plans, make_plan
 from toolkit.spec import ClientSpec, load_client, read_history
 
 __all__ = ["GoalReview", "review_goal", "review_client", "progress_records", "actuals_for", "load_for_review",
-           "plans_for_review", "review_table", "MILESTONE_STATUSES", "GOAL_STATUSES", "LEVERS_OF"]
+           "plans_for_review", "review_table", "plan_summary", "results_frame", "proposals_for", "MILESTONE_STATUSES", "GOAL_STATUSES", "LEVERS_OF"]
 
 log = logging.getLogger("toolkit")
 
@@ -127,8 +129,8 @@ class GoalReview:
     """A goal's progress against its saved plan; see the module docstring for definitions.
 
     Frames: ``milestones`` (month, target, low, high, actual, status, gap,
-    gap_pct), ``progress`` (month, plan, low, high, actual: every month since
-    approval), ``levers`` (lever, in_metric, at_approval, planned, actual,
+    gap_pct), ``progress`` (month, plan, low, high, actual: every month from
+    approval to the deadline, actual NaN where not yet known), ``levers`` (lever, in_metric, at_approval, planned, actual,
     gap_pct, share_of_shortfall) and ``funnel`` (stage, column, required,
     actual, gap_pct), the last two None when not computable.
     """
@@ -425,13 +427,16 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
     observed = _observed(after, kind)
     months = len(after)
     traj = plan.trajectory_frame().set_index("month")
-    progress = traj.reindex(observed.index)[["target", "low", "high"]].rename(columns={"target": "plan"})
-    progress["actual"] = observed
-    progress = progress.reset_index().rename(columns={"index": "month"})
+    progress = traj[["target", "low", "high"]].rename(columns={"target": "plan"})
+    progress = progress.reindex(progress.index.union(observed.index))
+    progress["actual"] = observed.reindex(progress.index)
+    progress.index.name = "month"
+    progress = progress.reset_index()
+    seen = progress[progress["actual"].notna()]
     milestones = _milestone_status(plan, observed, now)
 
     latest = float(observed.iloc[-1]) if months else None
-    latest_plan = float(progress["plan"].iloc[-1]) if months else None
+    latest_plan = float(seen["plan"].iloc[-1]) if months else None
     reached = observed[observed >= target]
     first_reached = _month(reached.index[0]) if len(reached) else None
     total = float(after.sum())
@@ -444,7 +449,7 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
         status = "on_track"
         notes.append(f"no actuals after {plan.as_of} yet")
     else:
-        recent = progress.tail(RECENT_MONTHS)
+        recent = seen.tail(RECENT_MONTHS)
         if kind == "level":
             short = float(recent["actual"].mean()) < float(recent["plan"].mean())
         else:
@@ -589,3 +594,33 @@ def review_table(reviews) -> pd.DataFrame:
     cols = ["goal_id", "status", "plan_as_of", "as_of", "latest_actual", "latest_plan", "probability_at_approval",
             "probability_now", "reach_p50_at_approval", "reach_p50_now", "met_on", "main_lever", "main_stage"]
     return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in reviews], columns=cols)
+
+
+def plan_summary(plans: dict[str, SavedPlan]) -> pd.DataFrame:
+    """One row per plan: goal, as-of month, where it comes from (file or in memory), P(met) and verdict."""
+    rows = [{"goal": gid, "as_of": p.as_of, "source": str(p.source) if p.source else "in memory (not saved)",
+             "probability": p.probability, "verdict": p.assessment.get("verdict"), "plan_target": p.plan_target,
+             "deadline": p.goal["deadline"]} for gid, p in plans.items()]
+    return pd.DataFrame(rows, columns=["goal", "as_of", "source", "probability", "verdict", "plan_target", "deadline"])
+
+
+def results_frame(review: GoalReview) -> pd.DataFrame:
+    """The results review as one table: ``side`` (positive / negative), item, planned, actual, difference."""
+    rows = [{"side": "positive", **d} for d in review.positives] + [{"side": "negative", **d} for d in review.negatives]
+    return pd.DataFrame(rows, columns=["side", "item", "planned", "actual", "difference", "difference_pct"])
+
+
+def proposals_for(review: GoalReview, spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000,
+                  confidence: float = 0.8) -> list:
+    """The review's proposals, or, for a goal still open, what the next goals would be if set today.
+
+    Uses the actuals up to the review's month and the client's capacity ceiling.
+    """
+    if review.proposals:
+        return list(review.proposals)
+    from toolkit.next_goals import propose_next_goals
+    from toolkit.plan import _ceiling
+
+    ceiling = _ceiling(spec, review.metric, seed=seed, n=max(n_paths, 2000))
+    return propose_next_goals(spec, actuals_for(spec, review.as_of), review.metric, kind=review.kind,
+                              confidence=confidence, ceiling=ceiling, seed=seed, n_paths=n_paths)
