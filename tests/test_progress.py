@@ -245,7 +245,8 @@ def test_cli_review_json_and_exit_codes(scripted, tmp_path):
     assert none.exit_code == 2 and "no saved plan" in none.output and none.output.count("\n") == 1
     early = runner.invoke(main, ["review", str(folder), "--as-of", "2024-06"])
     assert early.exit_code == 0  # the plan is after 2024-06: nothing to review, not an error
-    assert json.loads(runner.invoke(main, ["review", str(folder), "--as-of", "2024-06", "--json"]).output)["goals"] == []
+    early_json = runner.invoke(main, ["review", str(folder), "--as-of", "2024-06", "--json"])
+    assert json.loads(early_json.output)["goals"] == []
     assert load_plans(folder)  # reviewing never touches the plan
 
 

@@ -187,7 +187,8 @@ def propose_next_goals(spec: ClientSpec, history: pd.DataFrame, metric: str, *, 
     if metric not in history.columns:
         raise InputError.at(None, "metric", metric, f"a history column: {', '.join(history.columns)}")
     if not 0 < stretch_probability < confidence < 1:
-        raise InputError.at(None, "stretch_probability", stretch_probability, f"a probability below confidence {confidence}")
+        raise InputError.at(None, "stretch_probability", stretch_probability,
+                            f"a probability below confidence {confidence}")
     horizons = sorted({int(h) for h in horizons})
     if not horizons or horizons[0] < 1:
         raise InputError.at(None, "horizons", horizons, "positive numbers of months")

@@ -168,7 +168,8 @@ class SavedPlan:
         if not isinstance(data, dict):
             raise InputError.at(where, None, type(data).__name__, "a JSON object written by goalcheck plan")
         if data.get("format") != PLAN_FORMAT:
-            raise InputError.at(where, "format", data.get("format"), f"{PLAN_FORMAT!r} (a file written by goalcheck plan)")
+            raise InputError.at(where, "format", data.get("format"),
+                                f"{PLAN_FORMAT!r} (a file written by goalcheck plan)")
         missing = [k for k in _REQUIRED if k not in data]
         if missing:
             raise InputError.at(where, missing[0], None, "this field of a goalcheck plan file")

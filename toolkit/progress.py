@@ -57,7 +57,8 @@ from toolkit.plan import SavedPlan, input_hashes, load_plans, make_plan
 from toolkit.spec import ClientSpec, load_client, read_history
 
 __all__ = ["GoalReview", "review_goal", "review_client", "progress_records", "actuals_for", "load_for_review",
-           "plans_for_review", "review_table", "plan_summary", "results_frame", "proposals_for", "MILESTONE_STATUSES", "GOAL_STATUSES", "LEVERS_OF"]
+           "plans_for_review", "review_table", "plan_summary", "results_frame", "proposals_for",
+           "MILESTONE_STATUSES", "GOAL_STATUSES", "LEVERS_OF"]
 
 log = logging.getLogger("toolkit")
 
@@ -130,7 +131,8 @@ class GoalReview:
 
     Frames: ``milestones`` (month, target, low, high, actual, status, gap,
     gap_pct), ``progress`` (month, plan, low, high, actual: every month from
-    approval to the deadline, actual NaN where not yet known), ``levers`` (lever, in_metric, at_approval, planned, actual,
+    approval to the deadline, actual NaN where not yet known), ``levers``
+    (lever, in_metric, at_approval, planned, actual,
     gap_pct, share_of_shortfall) and ``funnel`` (stage, column, required,
     actual, gap_pct), the last two None when not computable.
     """
@@ -410,7 +412,8 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
     goal = plan.goal
     metric, kind, target = goal["metric"], goal["kind"], float(goal["target"])
     if metric not in actuals.columns:
-        raise InputError.at(str(spec.folder / spec.history), "header", metric, f"a {metric} column (the planned metric)")
+        raise InputError.at(str(spec.folder / spec.history), "header", metric,
+                            f"a {metric} column (the planned metric)")
     start, now = pd.Period(plan.as_of, freq="M"), actuals.index[-1]
     deadline = pd.Period(goal["deadline"], freq="M")
     notes = []
@@ -527,7 +530,8 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
         goal_id=str(goal["id"]), statement=str(goal.get("statement", goal["id"])), metric=metric, kind=kind,
         target=target, deadline=deadline.strftime("%Y-%m"), plan_as_of=plan.as_of, as_of=now.strftime("%Y-%m"),
         months_elapsed=int((now - start).n), status=status, behind_plan=behind_plan, latest_actual=latest,
-        latest_plan=latest_plan, met_on=met_on, first_reached=first_reached, probability_at_approval=float(a_plan["probability"]),
+        latest_plan=latest_plan, met_on=met_on, first_reached=first_reached,
+        probability_at_approval=float(a_plan["probability"]),
         probability_now=prob_now, verdict_at_approval=str(a_plan["verdict"]), verdict_now=verdict_now,
         reach_p50_at_approval=a_plan.get("reach_p50"), reach_p80_at_approval=a_plan.get("reach_p80"),
         reach_p50_now=r50, reach_p80_now=r80, p_never_now=p_never, realistic_max_now=rmax,
