@@ -279,3 +279,14 @@ def test_progress_section_and_charts(scripted, tmp_path):
     bare = _write_client(tmp_path / "bare", BASE + AFTER["behind"])
     bare_spec = load_client(bare)
     assert "No approved plan" in str(progress_section(bare_spec, analyse_client(bare_spec, n_paths=N)))
+
+
+def test_progress_note_for_the_index():
+    from toolkit.sections_progress import progress_note
+
+    records = {"a": {"goal": "a", "status": "behind", "behind_plan": True},
+               "b": {"goal": "b", "status": "no_plan", "behind_plan": False},
+               "c": {"goal": "c", "status": "met", "behind_plan": False}}
+    assert progress_note(records, "a") == "behind plan"
+    assert progress_note(records, "b") == "" and progress_note(None, "a") == "" and progress_note(records, "x") == ""
+    assert progress_note(records, "c") == "goal met"

@@ -269,6 +269,8 @@ def make_plan(spec: ClientSpec, goal_id: str, *, seed: int = 0, n_paths: int = 2
     from toolkit.report import horizon_for
 
     goal = spec.goal(goal_id)
+    if goal.checklist.approved_on is None and not goal.checklist.stated_back:
+        log.warning("%s/%s: no approval recorded in the checklist; planning it anyway", spec.client.id, goal.id)
     ceiling = _ceiling(spec, goal.metric, seed=seed, n=max(n_paths, 2000))
     as_of = spec.client.as_of
     paths = simulate_paths(spec.kpis[goal.metric], horizon_for(as_of, goal.deadline), ceiling=ceiling,

@@ -65,6 +65,8 @@ log = logging.getLogger("toolkit")
 MILESTONE_STATUSES = ("met", "missed", "ahead", "pending")
 GOAL_STATUSES = ("on_track", "behind", "met", "missed")
 RECENT_MONTHS = 3
+#: Lever or funnel gaps smaller than this are listed but get no recommendation.
+ADVICE_THRESHOLD = 0.05
 LEVERS_OF = {"revenue": ("customers", "avg_check", "frequency"), "sales": ("customers", "frequency"),
              "orders": ("customers", "frequency"), "customers": ("customers",), "avg_check": ("avg_check",)}
 _STAGE_COLUMNS = (("visit", "traffic"), ("traffic", "traffic"), ("session", "traffic"), ("lead", "leads"),
@@ -511,10 +513,11 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
             for r in funnel.itertuples(index=False):
                 items.append(_item(f"funnel {r.stage}", float(r.required), float(r.actual)))
         positives, negatives = _results(items)
-        recs = [f"raise {_ADVICE[d['item'].split()[1]]}" for d in negatives
+        big = [d for d in negatives if abs(d["difference_pct"]) >= ADVICE_THRESHOLD]
+        recs = [f"raise {_ADVICE[d['item'].split()[1]]}" for d in big
                 if d["item"].startswith("lever ") and d["item"].split()[1] in _ADVICE]
         recs += [f"fill the funnel: {d['item'][7:]} fell {abs(d['difference_pct']):.0%} short of the volume planned"
-                 for d in negatives if d["item"].startswith("funnel ")]
+                 for d in big if d["item"].startswith("funnel ")]
         if status == "met":
             recs.append("set the next goal: the realistic target below is met with about the planned confidence")
         else:

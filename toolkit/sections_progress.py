@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from toolkit.formatting import Html, Safe, esc, fmt_month, fmt_number, fmt_percent, html_table
 
-__all__ = ["progress_section", "status_badge", "STATUS_LABELS"]
+__all__ = ["progress_section", "status_badge", "progress_note", "STATUS_LABELS"]
 
 STATUS_LABELS = {"on_track": "On track", "behind": "Behind plan", "met": "Goal met", "missed": "Missed",
                  "no_plan": "No saved plan"}
@@ -23,6 +23,18 @@ def status_badge(status: str) -> Safe:
     """A coloured label for a goal status (the report's verdict styles)."""
     css = _STATUS_CSS.get(status, "stretch")
     return Safe(f'<span class="gc-verdict gc-verdict-{esc(css)}">{esc(STATUS_LABELS.get(status, status))}</span>')
+
+
+def progress_note(progress: dict | None, goal_id: str) -> str:
+    """Text for the batch index's note column from recorded :func:`toolkit.progress.progress_records`.
+
+    "behind plan" / "missed" / "goal met" / "on track", or "" without a saved plan or record.
+    """
+    rec = (progress or {}).get(goal_id) or {}
+    status = rec.get("status")
+    if status in (None, "no_plan"):
+        return ""
+    return "behind plan" if status == "behind" else STATUS_LABELS.get(status, status).lower()
 
 
 def _signed_percent(x) -> str:
