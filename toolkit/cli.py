@@ -152,5 +152,81 @@ def assess(history_csv, metric, target, deadline, kind, ceiling_low, ceiling_hig
                    f"{result['realistic_max']}; reached P50 {result['reach_p50']}, P80 {result['reach_p80']}")
 
 
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option("--goal", "goal_id", required=True, help="Id of the approved goal in client.yaml.")
+@click.option("--as-of", default=None, help="Plan as of this month (YYYY-MM); default client.as_of.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--n-paths", default=2000, show_default=True)
+@click.option("--confidence", default=0.8, show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing plan for this goal.")
+@click.option("--json", "as_json", is_flag=True, help="Print the saved plan as JSON.")
+@_guarded
+def plan(client_dir: Path, goal_id: str, as_of: str | None, seed: int, n_paths: int, confidence: float,
+         force: bool, as_json: bool) -> None:
+    """Save the approved plan of goal ID to CLIENT_DIR/plans/<goal-id>.json."""
+    from toolkit.plan import make_plan, plan_path, save_plan
+    from toolkit.spec import load_client
+
+    if not 0 < confidence < 1:
+        raise InputError.at("--confidence", None, confidence, "a probability strictly between 0 and 1")
+    if n_paths < 1:
+        raise InputError.at("--n-paths", None, n_paths, "a positive number of paths")
+    spec = load_client(client_dir, as_of=as_of)
+    spec.goal(goal_id)
+    target = plan_path(client_dir, goal_id)
+    if target.exists() and not force:
+        raise InputError(f"{target}: a plan for goal {goal_id!r} already exists; expected --force to replace it")
+    saved = make_plan(spec, goal_id, seed=seed, n_paths=n_paths, confidence=confidence)
+    path = save_plan(saved, client_dir, force=force)
+    if as_json:
+        click.echo(json.dumps(saved.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        a = saved.assessment
+        click.echo(f"{path}: plan as of {saved.as_of}, P(met) {a['probability']:.0%} ({a['verdict']}), "
+                   f"{len(saved.milestones)} milestone(s) to {saved.goal['deadline']}")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(path_type=Path))
+@click.option("--as-of", default=None, help="Last month of actuals to use (YYYY-MM); default the last in history.")
+@click.option("--seed", type=int, default=None, help="Default: each plan's seed.")
+@click.option("--n-paths", type=int, default=None, help="Default: each plan's number of paths.")
+@click.option("--json", "as_json", is_flag=True, help="Print the reviews as JSON.")
+@_guarded
+def review(client_dir: Path, as_of: str | None, seed: int | None, n_paths: int | None, as_json: bool) -> None:
+    """Progress of each planned goal of CLIENT_DIR against its saved plan, and next goals when due."""
+    from toolkit.plan import PLAN_DIR, load_plans
+    from toolkit.progress import load_for_review, review_client
+
+    if n_paths is not None and n_paths < 1:
+        raise InputError.at("--n-paths", None, n_paths, "a positive number of paths")
+    plans = load_plans(client_dir)
+    if not plans:
+        raise InputError(f"{Path(client_dir) / PLAN_DIR}: no saved plan; expected one written by "
+                         f"'goalcheck plan {client_dir} --goal ID' first")
+    spec = load_for_review(client_dir, plans)
+    reviews = review_client(spec, plans=plans, as_of=as_of, seed=seed, n_paths=n_paths)
+    if as_json:
+        doc = {"client_id": spec.client.id, "as_of": reviews[0].as_of if reviews else as_of,
+               "goals": [r.to_dict() for r in reviews]}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    for r in reviews:
+        now = "n/a" if r.probability_now is None else f"{r.probability_now:.0%}"
+        click.echo(f"{r.goal_id}: {r.status} as of {r.as_of} (plan of {r.plan_as_of}); P(met) "
+                   f"{r.probability_at_approval:.0%} at approval, {now} now; reach P50 {r.reach_p50_now or 'n/a'}")
+        for m in r.milestones.itertuples(index=False):
+            click.echo(f"  {m.month.strftime('%Y-%m')} target {m.target:,.6g}: {m.status}"
+                       + ("" if m.actual != m.actual else f" (actual {m.actual:,.6g})"))
+        if r.main_lever:
+            click.echo(f"  shortfall mostly from: {r.main_lever}")
+        if r.main_stage:
+            click.echo(f"  funnel stage furthest short: {r.main_stage}")
+        for p in r.proposals:
+            click.echo(f"  next ({p.proposal}): {p.statement}, P(met) {p.probability:.0%}, {p.verdict}"
+                       + (f", {p.expediency}" if p.expediency else ""))
+
+
 if __name__ == "__main__":
     main()
