@@ -205,8 +205,6 @@ def test_no_code_or_error_text_is_visible(rendered):
         assert noise not in text, f"{noise!r} is visible in the report"
 
 
-@pytest.mark.xfail(strict=True, reason="toolkit/sections.py assumptions_table shows a missing source as 'nan' "
-                                       "(frame.astype(str)); it should show a dash or 'not given'")
 def test_no_nan_or_none_is_visible(rendered):
     text = rendered["probe"]["text"]
     found = re.search(r".{0,40}\b(nan|NaN|inf|None|null)\b.{0,40}", text)

@@ -181,11 +181,6 @@ def test_a_huge_jump_is_refused_or_caveated():
     assert isinstance(result, ToolkitError) or _caveats(result)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "toolkit/plotting.py: goal statements and metric names reach matplotlib as mathtext; '$...$' in a "
-    "statement is rendered as maths (dollar signs vanish from '$5k to $10k') or crashes savefig with "
-    "ValueError (report fails with exit 1). Needed: ax.set_title(..., parse_math=False) / escape '$' as '\\$' "
-    "for every client string passed to matplotlib (titles, labels, legend)."))
 def test_client_text_in_charts_is_not_parsed_as_maths():
     import matplotlib
 

@@ -58,7 +58,7 @@ def test_html_is_client_ready(batch, client):
     body = re.sub(r"<style.*?</style>", "", html, flags=re.S)
     for noise in ("Traceback", "Warning", "In&nbsp;[", "Out[", "Error"):
         assert noise not in body
-    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) >= 2
+    assert len(re.findall(r'<img[^>]+src="data:image/(png|svg\+xml);base64,', html)) >= 2
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html), "report must be self-contained"
     assert "Verdict" in html and "gc-verdict" in html
 

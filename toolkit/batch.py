@@ -129,7 +129,9 @@ def _render_with(kernel, job: ReportJob, template=None) -> ReportOutcome:
     except Exception as exc:  # one client's failure is reported, never fatal to the batch
         reason = _failure_reason(exc)
         log.error("%s: report failed: %s", client_id, reason)
-        return ReportOutcome(client_id, "failed", error=reason, seconds=time.perf_counter() - started, folder=folder)
+        # An input problem only the analysis could see is still the user's to fix: exit 2, not 1.
+        return ReportOutcome(client_id, "failed", error=reason, bad_input=getattr(exc, "ename", "") == "InputError",
+                             seconds=time.perf_counter() - started, folder=folder)
     state = {"fingerprint": client_fingerprint(client_dir, job.parameters()), "client_id": client_id,
              "html": target.name, "records": records}
     atomic_write_text(Path(job.out_dir) / STATE_DIR / f"{folder}.json", json.dumps(state, indent=1))

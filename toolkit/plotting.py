@@ -30,9 +30,16 @@ def setup_report_style() -> None:
         "figure.figsize": (8.0, 3.8), "figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False,
         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
         "figure.max_open_warning": 0,
+        # Client text ("$5k to $10k") is text, never maths.
+        "text.parse_math": False,
         # Vector charts with real text: crisp in print, smaller, and ~2x faster to render than PNG.
         "svg.fonttype": "none", "svg.hashsalt": "goalcheck",
     })
+
+
+def plain(text: object) -> str:
+    """Client-provided text for matplotlib: dollar signs stay dollar signs."""
+    return str(text).replace("$", r"\$")
 
 
 def _ax(ax):
@@ -65,8 +72,8 @@ def plot_fan(result: GoalResult, *, ax=None, unit: str | None = None):
         ax.axhline(mid, color=CEILING, ls="-.", lw=1.0, label=f"Market ceiling (median {mid:,.0f})")
         ax.axhspan(lo, mid, color=CEILING, alpha=0.06, lw=0)
     ax.set_xlabel("Month")
-    ax.set_ylabel(unit or f"{goal.metric} per month")
-    ax.set_title(goal.statement, loc="left", fontsize=11)
+    ax.set_ylabel(plain(unit or f"{goal.metric} per month"))
+    ax.set_title(plain(goal.statement), loc="left", fontsize=11)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
     return ax
@@ -87,7 +94,7 @@ def plot_reach_dates(result: GoalResult, *, ax=None):
     ax.set_ylim(0, 100)
     ax.set_xlabel("Month")
     ax.set_ylabel("Futures that reached the target (%)")
-    ax.set_title(f"When is {goal.target:,.0f} {goal.metric} reached?", loc="left", fontsize=11)
+    ax.set_title(plain(f"When is {goal.target:,.0f} {goal.metric} reached?"), loc="left", fontsize=11)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     return ax

@@ -112,7 +112,8 @@ def assumptions_table(analysis: ClientAnalysis) -> Html:
     """Every uncertain input with its range and source, so each figure traces back."""
     if analysis.capacity is None:
         return Html("<p>No market assumptions.</p>")
-    frame = analysis.capacity.assumptions()
+    frame = analysis.capacity.assumptions().astype(object)
+    frame = frame.where(frame.notna(), "not given")
     return html_table(list(frame.columns), frame.astype(str).itertuples(index=False))
 
 

@@ -139,8 +139,10 @@ def sample(r: "Range | float | dict", n: int, rng: np.random.Generator, *, bound
         lo, hi = special.logit(r.low), special.logit(r.high)
         return special.expit(rng.normal((lo + hi) / 2, (hi - lo) / (2 * Z90), n))
     if dist == "normal":
-        draws = rng.normal((r.low + r.high) / 2, (r.high - r.low) / (2 * Z90), n)
-        return np.clip(draws, 0.0, 1.0) if bounded else np.maximum(draws, 0.0)
+        # Truncated, not clipped: clipping piles draws on exactly 0 (a market of zero) or 1.
+        loc, scale = (r.low + r.high) / 2, (r.high - r.low) / (2 * Z90)
+        upper = (1.0 - loc) / scale if bounded else np.inf
+        return stats.truncnorm.rvs(-loc / scale, upper, loc=loc, scale=scale, size=n, random_state=rng)
     if dist == "uniform":
         return rng.uniform(r.low, r.high, n)
     # PERT: the classic beta with shape 4 around the mode, on [low, high].
