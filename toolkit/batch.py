@@ -34,7 +34,8 @@ log = logging.getLogger("toolkit")
 REPORT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "client_report.ipynb"
 STATE_DIR = ".goalcheck-state"
 SUMMARY_COLUMNS = ["client_id", "client_name", "status", "goal", "metric", "target", "deadline", "probability",
-                   "verdict", "realistic_max", "reach_p50", "reach_p80", "p_never", "expediency", "report", "error"]
+                   "verdict", "realistic_max", "reach_p50", "reach_p80", "p_never", "expediency", "progress", "behind_plan",
+                   "report", "error"]
 MATHS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 

@@ -11,6 +11,8 @@ from toolkit.sections import verdict_badge
 
 __all__ = ["write_portfolio", "portfolio_html"]
 
+PROGRESS_NOTES = {"on_track": "on track", "met": "goal met", "missed": "missed", "no_plan": "no plan saved"}
+
 
 def portfolio_html(outcomes) -> str:
     rows = []
@@ -18,12 +20,16 @@ def portfolio_html(outcomes) -> str:
         link = Safe(f'<a href="{esc(o.html.name)}">{esc(o.records.get("client_name") or o.client_id)}</a>') if o.html else o.client_id
         if o.status != "ok":
             rows.append([link, "—", Safe('<span class="gc-verdict gc-verdict-unattainable">Failed</span>'),
-                         "—", "—", "—", o.error or "unknown error"])
+                         "—", "—", "—", "—", o.error or "unknown error"])
             continue
         for g in o.records.get("goals", []):
+            note = "behind plan" if g.get("behind_plan") else PROGRESS_NOTES.get(g.get("progress"), "")
             rows.append([link, g.get("goal", ""), verdict_badge(g.get("verdict", "")), fmt_percent(g.get("probability")),
-                         fmt_number(g.get("realistic_max")), fmt_month(g.get("reach_p50")), ""])
-    table = html_table(["Client", "Goal", "Verdict", "Chance", "Realistic maximum", "Reached by (50%)", "Note"], rows)
+                         fmt_number(g.get("realistic_max")), fmt_month(g.get("reach_p50")),
+                         (g.get("expediency") or "not assessed").replace("_", " "),
+                         Safe(f'<strong class="gc-behind">{esc(note)}</strong>') if g.get("behind_plan") else note])
+    table = html_table(["Client", "Goal", "Verdict", "Chance", "Realistic maximum", "Reached by (50%)", "Expediency",
+                        "Progress"], rows)
     failed = sum(o.status != "ok" for o in outcomes)
     css = (TEMPLATES_DIR / "goalcheck" / "report.css").read_text(encoding="utf-8")
     return (

@@ -70,14 +70,19 @@ class ClientAnalysis:
                 if row in summary.index:
                     for q in ("p10", "p50", "p90"):
                         out[f"{key}_{q}"] = float(summary.loc[row, q])
+        from toolkit.progress import progress_records
+
         expediency = {e.goal_id: e.expediency for e in self.economics}
+        progress = progress_records(self.spec)
         out["goals"] = []
         for r in self.goals:
             exp = expediency.get(r.goal.id)
             out["goals"].append({"goal": r.goal.id, "statement": r.goal.statement, "metric": r.goal.metric,
                                  "target": r.goal.target, "deadline": r.goal.deadline, **r.assessment.to_dict(),
                                  "expediency": exp.verdict if exp is not None else None,
-                                 "expediency_reason": exp.reason if exp is not None else None})
+                                 "expediency_reason": exp.reason if exp is not None else None,
+                                 "progress": progress.get(r.goal.id, {}).get("status", "no_plan"),
+                                 "behind_plan": bool(progress.get(r.goal.id, {}).get("behind_plan", False))})
         return out
 
 

@@ -32,6 +32,7 @@ PRELOAD_SOURCE = (
     "matplotlib.use('module://matplotlib_inline.backend_inline')\n"
     "import matplotlib.pyplot\n"
     "import toolkit, toolkit.report, toolkit.sections, toolkit.sections_market, toolkit.sections_economics\n"
+    "import toolkit.sections_progress, toolkit.progress\n"
 )
 RESET_SOURCE = (
     "get_ipython().run_line_magic('reset', '-f')\n"
