@@ -49,6 +49,11 @@ class ClientAnalysis:
     confidence: float
     economics: tuple = ()
 
+    def goal_result(self, goal_id: str) -> GoalResult:
+        """The analysed goal with this id (InputError naming the known ids otherwise)."""
+        self.spec.goal(goal_id)
+        return next(r for r in self.goals if r.goal.id == goal_id)
+
     def verdict_frame(self) -> pd.DataFrame:
         """One row per goal: probability, verdict, realistic maximum, reach dates."""
         rows = []

@@ -1,0 +1,55 @@
+"""The analysis behind a client report: which data feeds which section, and the arithmetic in between."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import SAMPLE_CLIENTS
+from toolkit.demand_view import demand_view
+from toolkit.errors import InputError
+from toolkit.goal_economics import _customers_target, _monthly_target
+from toolkit.report import analyse_client, horizon_for
+from toolkit.spec import Goal, load_client
+
+
+@pytest.mark.parametrize("as_of, deadline, months", [("2026-10", "2027-06", 24), ("2026-10", "2029-06", 44),
+                                                     ("2026-10", "2032-12", 60)])
+def test_horizon_runs_a_year_past_the_deadline_within_bounds(as_of, deadline, months):
+    assert horizon_for(as_of, deadline) == months
+
+
+def _kpis(sales, customers):
+    index = pd.period_range("2026-01", periods=len(sales), freq="M")
+    return pd.DataFrame({"sales": sales, "customers": customers}, index=index)
+
+
+def test_customers_needed_scale_with_the_metric():
+    kpis = _kpis([100, 100, 100, 100], [50, 50, 50, 50])
+    level = Goal(id="g", statement="s", metric="sales", target=150, deadline="2026-12")
+    assert _customers_target(level, kpis, "2026-04") == pytest.approx(75)
+    cumulative = Goal(id="c", statement="s", metric="sales", kind="cumulative", target=1600, deadline="2026-12")
+    assert _monthly_target(cumulative, kpis, "2026-04") == pytest.approx(200)
+    assert _customers_target(cumulative, kpis, "2026-04") == pytest.approx(100)
+
+
+def test_demand_comes_from_trends_when_given_else_from_own_history():
+    with_trends = demand_view(load_client(SAMPLE_CLIENTS / "lumen-dental"))
+    own = demand_view(load_client(SAMPLE_CLIENTS / "nordic-bikes"))
+    assert "Google Trends" in with_trends.source and "own sales history" in own.source
+    for view in (with_trends, own):
+        assert view.factors().shape == (12,) and view.factors().mean() == pytest.approx(1.0)
+    # The sample Trends export peaks in winter; the bike shop in summer.
+    assert int(np.argmax(with_trends.factors())) in (0, 11) and int(np.argmax(own.factors())) in (5, 6)
+
+
+def test_records_carry_every_number_the_portfolio_shows():
+    analysis = analyse_client(load_client(SAMPLE_CLIENTS / "acme-cases"), n_paths=300)
+    goal = analysis.records()["goals"][0]
+    for key in ("probability", "verdict", "realistic_max", "reach_p50", "expediency", "progress", "behind_plan"):
+        assert key in goal
+    assert goal["progress"] in {"on_track", "behind", "met", "missed"}  # acme has a saved plan
+    assert analysis.goal_result("orders-500").goal.target == 500
+    with pytest.raises(InputError, match="orders-500"):
+        analysis.goal_result("nope")
