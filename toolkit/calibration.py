@@ -41,8 +41,8 @@ KAPPA = 1.0
 TAIL_DF = 5.0
 #: Pseudo-count of the model prior when shrinking the empirical ratio.
 _PRIOR_COUNT = 12.0
-_H_PRIOR_COUNT = 24.0
-_FLOOR = 1.0
+_H_PRIOR_COUNT = 12.0
+_FLOOR = 0.8
 
 
 def rolling_errors(forecasts: np.ndarray, z: np.ndarray, burn_in: int) -> np.ndarray:
