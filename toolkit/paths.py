@@ -54,7 +54,8 @@ _MIN_BOOTSTRAP = 24
 _N_PARAMS = 4
 
 
-@dataclass(frozen=True)
+# eq=False: fields hold arrays/DataFrames, whose == is elementwise.
+@dataclass(frozen=True, eq=False)
 class PathEnsemble:
     """Simulated futures of one metric.
 
