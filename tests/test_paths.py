@@ -224,3 +224,15 @@ def test_bad_history_raises_input_error(history, match):
 def test_bad_arguments_raise_input_error(kwargs, match):
     with pytest.raises(InputError, match=match):
         simulate_paths(trending(24, 0), **kwargs)
+
+
+def test_growth_curve_bends_toward_a_known_ceiling():
+    k, t = 1000.0, np.arange(60)
+    truth = k / (1 + np.exp(-0.08 * (t - 40)))
+    hist = monthly(truth[:42] * np.exp(np.random.default_rng(0).normal(0, 0.03, 42)))
+    free = np.median(simulate_paths(hist, 18).values[:, -1])
+    paths = simulate_paths(hist, 18, ceiling=np.random.default_rng(1).uniform(900, 1100, 500))
+    bent = np.median(paths.values[:, -1])
+    assert "logistic" in paths.model
+    assert bent == pytest.approx(truth[59], rel=0.1)
+    assert abs(bent - truth[59]) < 0.5 * abs(free - truth[59])

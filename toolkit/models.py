@@ -24,6 +24,14 @@ Damped trend (Gardner & McKenzie 1985), the ETS(A,Ad,N) point forecast::
     b_t = phi b_{t-1} + alpha beta e_t
     zhat_{t+h|t} = l_t + (phi + ... + phi^h) b_t
 
+Logistic growth toward a ceiling ``K`` (Verhulst), used only when a ceiling
+is known: SES with drift on ``w = logit(exp(z) / K)``, whose straight-line
+extrapolation is a logistic curve in ``exp(z)``::
+
+    zhat_{t+h|t} = log K - log(1 + exp(-(lw_t + b_w h)))
+
+with ``lw_t`` the SES level of ``w`` and ``b_w`` its least-squares slope.
+
 Seasonality: classical decomposition (centred 2x12 moving average) in log
 space, shrunk toward a prior profile (none, or the Google Trends shape) by an
 empirical-Bayes factor signal / (signal + noise) (Efron & Morris 1975); for
@@ -56,6 +64,7 @@ __all__ = [
     "fit_damped",
     "theta_forecasts",
     "damped_forecasts",
+    "logistic_forecasts",
 ]
 
 _SES_ALPHAS = np.linspace(0.02, 1.0, 50)
@@ -282,3 +291,41 @@ def damped_forecasts(fit: DampedFit, horizon: int) -> np.ndarray:
     """Damped-trend forecasts from every origin, shape (n, horizon)."""
     cum_phi = np.cumsum(fit.phi ** np.arange(1, horizon + 1))
     return fit.levels[:, None] + fit.slopes[:, None] * cum_phi[None, :]
+
+
+def logistic_forecasts(
+    z: np.ndarray, log_ceiling: float, alpha: float, horizon: int
+) -> np.ndarray | None:
+    """Logistic growth toward the ceiling, from every origin; None when it does not apply.
+
+    Parameters
+    ----------
+    z : ndarray
+        Deseasonalised log series.
+    log_ceiling : float
+        Log of the (deseasonalised) ceiling.
+    alpha : float
+        SES smoothing weight for the logit level (shared with the Theta member).
+    horizon : int
+        Months ahead.
+
+    Returns
+    -------
+    ndarray, shape (n, horizon), or None
+        None when the history already sits near or above the ceiling (the
+        logit is then meaningless) or is not growing in logit space.
+    """
+    u = np.exp(z - log_ceiling)
+    if u.max() >= 0.95:
+        return None
+    w = np.log(u) - np.log1p(-u)
+    t = np.arange(len(w))
+    slope = float(np.polyfit(t, w, 1)[0])
+    if slope <= 0:
+        return None
+    lv = np.empty(len(w))
+    lv[0] = w[0]
+    for i in range(1, len(w)):
+        lv[i] = lv[i - 1] + alpha * (w[i] - lv[i - 1])
+    wf = lv[:, None] + slope * np.arange(1, horizon + 1)[None, :]
+    return log_ceiling - np.logaddexp(0.0, -wf)

@@ -34,6 +34,7 @@ from toolkit.models import (
     classical_seasonal,
     damped_forecasts,
     fit_damped,
+    logistic_forecasts,
     fit_ses,
     seasonal_test,
     theta_forecasts,
@@ -268,7 +269,14 @@ def simulate_paths(
     season, season_name = _seasonal_profile(x, months, seasonal_index)
     z = x - season[months]
 
-    core = _fit_core(z, horizon)
+    log_ceiling = None
+    if ceiling is not None:
+        # The deseasonalised level must stay below the ceiling by the height
+        # of the seasonal peak, so that peaks, not the average, meet it.
+        med = float(np.median(np.atleast_1d(np.asarray(ceiling, dtype=float))))
+        if np.isfinite(med) and med > 0:
+            log_ceiling = float(np.log(med + offset) - season.max())
+    core = _fit_core(z, horizon, log_ceiling)
     e = _shocks(rng, core["std_resid"], (n_paths, horizon)) * core["sigma"]
     delta = rng.standard_normal(n_paths) * core["sd_slope"]
     steps = np.arange(1, horizon + 1)
@@ -286,7 +294,7 @@ def simulate_paths(
         if y[-1] > np.median(ceil):
             logger.warning("history ends at %.4g, above the median ceiling %.4g", y[-1], np.median(ceil))
         vals = saturate(vals, ceil[:, None])
-    model = f"comb(theta,damped)+{season_name}, calibrated x{core['g'].mean():.2f}"
+    model = f"comb({core['members']})+{season_name}, calibrated x{core['g'].mean():.2f}"
     logger.debug("simulate_paths: %s, n=%d, horizon=%d", model, len(y), horizon)
     return PathEnsemble(vals, dates, hist, ceil, model, info=core)
 
@@ -304,7 +312,7 @@ def _shocks(rng: np.random.Generator, resid: np.ndarray, shape) -> np.ndarray:
     return (pick + bw * rng.standard_normal(shape)) / np.sqrt(1.0 + bw * bw)
 
 
-def _fit_core(z: np.ndarray, horizon: int) -> dict:
+def _fit_core(z: np.ndarray, horizon: int, log_ceiling: float | None = None) -> dict:
     """Fit the models on deseasonalised log values and calibrate the spread."""
     n = len(z)
     ses = fit_ses(z)
@@ -317,7 +325,16 @@ def _fit_core(z: np.ndarray, horizon: int) -> dict:
     # inverse-MSE weights from rolling-origin errors over Theta, damped, SES and
     # drift (13.60-13.94, Brier no better): fit-based weights chase noise.
     burn_in = min(3, n - 2)
-    fc = 0.5 * theta_forecasts(ses, slope, H) + 0.5 * damped_forecasts(damped, H)
+    members = [theta_forecasts(ses, slope, H), damped_forecasts(damped, H)]
+    names = ["theta", "damped"]
+    if log_ceiling is not None:
+        # A known ceiling adds a growth curve: trends then bend toward it
+        # instead of running into the cap.
+        logistic = logistic_forecasts(z, log_ceiling, ses.alpha, H)
+        if logistic is not None:
+            members.append(logistic)
+            names.append("logistic")
+    fc = sum(members) / len(members)
     err = rolling_errors(fc, z, burn_in)
     one_step = err[:, 0][~np.isnan(err[:, 0])]
     # Degrees-of-freedom correction: level, slope and smoothing weights are
@@ -332,6 +349,7 @@ def _fit_core(z: np.ndarray, horizon: int) -> dict:
     g = spread_factor(err, m2)
     return {
         "forecast": fc[-1],
+        "members": ",".join(names),
         "sigma": sigma,
         "alpha": ses.alpha,
         "sd_slope": sd_slope,
