@@ -53,6 +53,8 @@ _MIN_BOOTSTRAP = 24
 #: Parameters estimated from the history (level, slope, smoothing weight,
 #: damping), for Akaike's final-prediction-error inflation (n + p) / n.
 _N_PARAMS = 4
+#: The logistic member joins when the trend forecast passes this share of the ceiling.
+_CURVE_SHARE = 0.5
 
 
 # eq=False: fields hold arrays/DataFrames, whose == is elementwise.
@@ -327,9 +329,11 @@ def _fit_core(z: np.ndarray, horizon: int, log_ceiling: float | None = None) -> 
     burn_in = min(3, n - 2)
     members = [theta_forecasts(ses, slope, H), damped_forecasts(damped, H)]
     names = ["theta", "damped"]
-    if log_ceiling is not None:
-        # A known ceiling adds a growth curve: trends then bend toward it
-        # instead of running into the cap.
+    base_end = float((members[0][-1, -1] + members[1][-1, -1]) / 2)
+    if log_ceiling is not None and base_end > log_ceiling + np.log(_CURVE_SHARE):
+        # A ceiling the trend approaches within the horizon adds a growth
+        # curve, so trends bend toward it instead of running into the cap; a
+        # distant ceiling leaves the forecast alone.
         logistic = logistic_forecasts(z, log_ceiling, ses.alpha, H)
         if logistic is not None:
             members.append(logistic)
