@@ -22,14 +22,15 @@ trend slope). With ``N_h`` rolling-origin errors at horizon h::
 
     r      = (N_1 * sum_h SSE_h / sum_h N_h m_h^2 + 12) / (N_1 + 12)
     r_h    = w_h * SSE_h / (N_h m_h^2) + (1 - w_h) * r,   w_h = N_h / (N_h + 12)
-    g_h    = KAPPA * sqrt(max(r_h, 0.8))
+    g_h    = KAPPA * sqrt(max(r_h (n + p) / n, 0.8))      (p = 4 fitted parameters)
 
 and the simulated errors at horizon h are multiplied by ``g_h``. The floor
 0.8 lets a client whose multi-step errors are smaller than the model's
 narrow its band a little, but no further: in-sample errors are optimistic.
-On M3 this gives P10-P90 coverage 0.80 with ``KAPPA = 1``, against 0.78 for
-plain statsmodels ETS(M,Ad,M|N) simulation (and about 0.73 as the issue
-measured for plain ETS).
+On M3 this gives P10-P90 coverage 0.80 with ``KAPPA = 1`` (0.80 and 0.78
+with the training cut to the last 14 and 24 months), against 0.78 for plain
+statsmodels ETS(M,Ad,M|N) simulation (and about 0.73 as the issue measured
+for plain ETS).
 
 References
 ----------
@@ -92,7 +93,7 @@ def model_variance(sigma: float, alpha: float, sd_slope: float, horizon: int) ->
     return sigma**2 * (1 + (h - 1) * alpha**2) + (h * sd_slope) ** 2
 
 
-def spread_factor(errors: np.ndarray, m2: np.ndarray) -> np.ndarray:
+def spread_factor(errors: np.ndarray, m2: np.ndarray, optimism: float = 1.0) -> np.ndarray:
     """Multiplier of the model's error paths, from rolling-origin errors.
 
     Parameters
@@ -101,6 +102,9 @@ def spread_factor(errors: np.ndarray, m2: np.ndarray) -> np.ndarray:
         Rolling-origin errors (NaN where unknown).
     m2 : ndarray, shape (H,)
         Model variance per horizon over the same H.
+    optimism : float
+        Variance factor by which in-sample errors understate out-of-sample
+        ones, e.g. Akaike's ``(n + p) / n`` for ``p`` fitted parameters.
 
     Returns
     -------
@@ -124,4 +128,4 @@ def spread_factor(errors: np.ndarray, m2: np.ndarray) -> np.ndarray:
         raw = sse / (counts * m2[:Hk])
     w = counts / (counts + _H_PRIOR_COUNT)
     r_h[:Hk] = np.where(counts > 0, w * np.nan_to_num(raw) + (1 - w) * r_all, r_all)
-    return KAPPA * np.sqrt(np.maximum(r_h, _FLOOR))
+    return KAPPA * np.sqrt(np.maximum(r_h * optimism, _FLOOR))

@@ -362,7 +362,7 @@ def _fit_core(z: np.ndarray, horizon: int, log_ceiling: float | None = None) -> 
     sxx = float(np.sum((t - t.mean()) ** 2))
     sd_slope = sigma / np.sqrt(sxx)
     m2 = model_variance(sigma, ses.alpha, sd_slope, H)
-    g = spread_factor(err, m2)
+    g = spread_factor(err, m2, optimism=(n + _N_PARAMS) / n)
     return {
         "forecast": fc[-1],
         "members": ",".join(names),
