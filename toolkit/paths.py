@@ -358,7 +358,13 @@ def _fit_core(z: np.ndarray, horizon: int, log_ceiling: float | None = None) -> 
     dof = max(len(one_step) - 3, 1)
     sigma = float(np.sqrt(np.sum(one_step**2) / dof)) if len(one_step) else float(np.std(np.diff(z)))
     sigma = max(sigma, 1e-6) * np.sqrt((n + _N_PARAMS) / n)
-    std_resid = (one_step - one_step.mean()) / max(float(one_step.std()), 1e-12)
+    # A one-off jump (a level shift) is a single huge one-step error; resampled
+    # as is, it would recur every month in every path. Winsorise at 4 robust
+    # SDs: its size still widens the band through sigma and the calibration.
+    med = float(np.median(one_step)) if len(one_step) else 0.0
+    mad = 1.4826 * float(np.median(np.abs(one_step - med))) if len(one_step) else 0.0
+    clipped = np.clip(one_step, med - 4 * mad, med + 4 * mad) if mad > 0 else one_step
+    std_resid = (clipped - clipped.mean()) / max(float(clipped.std()), 1e-12)
     sxx = float(np.sum((t - t.mean()) ** 2))
     sd_slope = sigma / np.sqrt(sxx)
     m2 = model_variance(sigma, ses.alpha, sd_slope, H)
