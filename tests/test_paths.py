@@ -142,6 +142,10 @@ def test_recent_jump_moves_the_level():
     values = np.r_[np.full(30, 100.0), np.full(6, 200.0)] * np.exp(np.random.default_rng(3).normal(0, 0.02, 36))
     paths = simulate_paths(monthly(values), 6)
     assert np.median(paths.values[:, 0]) > 170
+    # The jump is one event, not a monthly habit: it must not recur as a
+    # resampled shock that doubles a large share of paths again.
+    p50, p95 = np.quantile(paths.values[:, 2], [0.5, 0.95])
+    assert p95 / p50 < 1.65
 
 
 def test_zeros_are_allowed():
