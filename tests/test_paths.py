@@ -221,6 +221,8 @@ def test_bad_history_raises_input_error(history, match):
         ({"horizon": 6, "n_paths": 0}, "n_paths"),
         ({"horizon": 6, "ceiling": -5}, "ceiling"),
         ({"horizon": 6, "ceiling": [100, np.nan]}, "ceiling"),
+        ({"horizon": 6, "ceiling": "lots"}, "ceiling"),
+        ({"horizon": 6, "ceiling": [[100, 200]]}, "ceiling"),
         ({"horizon": 6, "seasonal_index": np.ones(11)}, "seasonal_index"),
         ({"horizon": 6, "seasonal_index": -np.ones(12)}, "seasonal_index"),
     ],

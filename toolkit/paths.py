@@ -186,14 +186,23 @@ def _as_monthly(history: pd.Series) -> pd.Series:
     return s
 
 
-def _ceiling_draws(ceiling, n_paths: int, rng: np.random.Generator) -> np.ndarray | None:
+def _check_ceiling(ceiling) -> np.ndarray | None:
     if ceiling is None:
         return None
-    arr = np.atleast_1d(np.asarray(ceiling, dtype=float))
+    try:
+        arr = np.atleast_1d(np.asarray(ceiling, dtype=float))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"ceiling: got {ceiling!r}; expected a number or a 1-D array of samples") from exc
     if arr.ndim != 1 or arr.size == 0:
         raise InputError(f"ceiling: got shape {arr.shape}; expected a number or a 1-D array of samples")
     if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
         raise InputError("ceiling: got non-positive or non-finite values; expected positive numbers")
+    return arr
+
+
+def _ceiling_draws(arr: np.ndarray | None, n_paths: int, rng: np.random.Generator) -> np.ndarray | None:
+    if arr is None:
+        return None
     if arr.size == 1:
         return np.full(n_paths, float(arr[0]))
     return rng.choice(arr, size=n_paths, replace=arr.size < n_paths)
@@ -254,8 +263,9 @@ def simulate_paths(
     seed : int
         Seed of the random generator; the same seed gives identical paths.
     seasonal_index : array-like of 12 floats, optional
-        Monthly factors (January first), e.g. from Google Trends, used when the
-        history is too short (under three years) to estimate its own.
+        Monthly factors (January first), e.g. from Google Trends: the seasonal
+        shape of a history under three years, and the shape a longer history's
+        own (noisier) profile is shrunk toward.
 
     Returns
     -------
@@ -267,11 +277,18 @@ def simulate_paths(
         On a malformed history, horizon, ceiling or seasonal index.
     """
     hist = _as_monthly(history)
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= _MAX_HORIZON:
-        raise InputError(f"horizon: got {horizon!r}; expected an integer number of months in 1..{_MAX_HORIZON}")
+    if (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, (int, np.integer))
+        or not 1 <= horizon <= _MAX_HORIZON
+    ):
+        raise InputError(
+            f"horizon: got {horizon!r}; expected an integer number of months in 1..{_MAX_HORIZON}"
+        )
     if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < 1:
         raise InputError(f"n_paths: got {n_paths!r}; expected a positive integer")
     horizon, n_paths = int(horizon), int(n_paths)
+    ceiling = _check_ceiling(ceiling)
     rng = np.random.default_rng(seed)
 
     y = hist.to_numpy(dtype=float)
@@ -287,9 +304,7 @@ def simulate_paths(
     if ceiling is not None:
         # The deseasonalised level must stay below the ceiling by the height
         # of the seasonal peak, so that peaks, not the average, meet it.
-        med = float(np.median(np.atleast_1d(np.asarray(ceiling, dtype=float))))
-        if np.isfinite(med) and med > 0:
-            log_ceiling = float(np.log(med + offset) - season.max())
+        log_ceiling = float(np.log(np.median(ceiling) + offset) - season.max())
     core = _fit_core(z, horizon, log_ceiling)
     e = _shocks(rng, core["std_resid"], (n_paths, horizon)) * core["sigma"]
     delta = rng.standard_normal(n_paths) * core["sd_slope"]
