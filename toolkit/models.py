@@ -14,9 +14,13 @@ Simple exponential smoothing (SES), the ETS(A,N,N) point forecast::
     l_t = l_{t-1} + alpha * (z_t - l_{t-1}),      zhat_{t+h|t} = l_t
 
 Theta method (Assimakopoulos & Nikolopoulos 2000), in the form of
-Hyndman & Billah (2003): SES plus half the slope ``b`` of a linear trend::
+Hyndman & Billah (2003): SES plus the share ``1 - 1/theta`` of the slope ``b``
+of a linear trend (half of it for the classic theta = 2)::
 
-    zhat_{t+h|t} = l_t + b/2 * ((h - 1) + 1/alpha - (1 - alpha)^(t+1) / alpha)
+    zhat_{t+h|t} = l_t + b (1 - 1/theta) ((h - 1) + 1/alpha - (1 - alpha)^(t+1) / alpha)
+
+``theta`` is chosen per series from {2, 4, inf} by rolling-origin error, as
+in the optimised Theta method (Fiorucci et al. 2016).
 
 Damped trend (Gardner & McKenzie 1985), the ETS(A,Ad,N) point forecast::
 
@@ -43,6 +47,9 @@ References
 Assimakopoulos, V. and Nikolopoulos, K. (2000). The theta model: a decomposition
 approach to forecasting. International Journal of Forecasting 16, 521-530.
 Hyndman, R.J. and Billah, B. (2003). Unmasking the Theta method. IJF 19, 287-290.
+Fiorucci, J.A., Pellegrini, T.R., Louzada, F., Petropoulos, F. and Koehler,
+A.B. (2016). Models for optimising the theta method and their relationship to
+state space models. IJF 32, 1151-1161.
 Efron, B. and Morris, C. (1975). Data analysis using Stein's estimator and its
 generalizations. JASA 70, 311-319.
 Gardner, E.S. and McKenzie, E. (1985). Forecasting trends in time series.
@@ -262,7 +269,7 @@ def fit_damped(z: np.ndarray) -> DampedFit:
     return DampedFit(a, b / a, p, levels, slopes, errors)
 
 
-def theta_forecasts(fit: SesFit, drift: float, horizon: int) -> np.ndarray:
+def theta_forecasts(fit: SesFit, drift: float, horizon: int, theta: float = 2.0) -> np.ndarray:
     """Theta forecasts from every origin.
 
     Parameters
@@ -270,9 +277,12 @@ def theta_forecasts(fit: SesFit, drift: float, horizon: int) -> np.ndarray:
     fit : SesFit
         SES fit of the series.
     drift : float
-        Slope ``b`` of the linear trend (per month); the method uses ``b/2``.
+        Slope ``b`` of the linear trend (per month).
     horizon : int
         Number of months ahead.
+    theta : float
+        Theta coefficient; the drift used is ``b (1 - 1/theta)`` (``b/2`` for
+        the classic theta = 2, the full slope for ``np.inf``).
 
     Returns
     -------
@@ -284,7 +294,8 @@ def theta_forecasts(fit: SesFit, drift: float, horizon: int) -> np.ndarray:
     h = np.arange(1, horizon + 1)
     t = np.arange(n)
     tail = (1 - a) ** (t + 1) / a
-    return fit.levels[:, None] + drift / 2 * ((h[None, :] - 1) + 1 / a - tail[:, None])
+    weight = 1.0 - 1.0 / theta
+    return fit.levels[:, None] + drift * weight * ((h[None, :] - 1) + 1 / a - tail[:, None])
 
 
 def damped_forecasts(fit: DampedFit, horizon: int) -> np.ndarray:
