@@ -72,6 +72,7 @@ __all__ = [
     "theta_forecasts",
     "damped_forecasts",
     "logistic_forecasts",
+    "expanding_slopes",
 ]
 
 _SES_ALPHAS = np.linspace(0.02, 1.0, 50)
@@ -269,15 +270,17 @@ def fit_damped(z: np.ndarray) -> DampedFit:
     return DampedFit(a, b / a, p, levels, slopes, errors)
 
 
-def theta_forecasts(fit: SesFit, drift: float, horizon: int, theta: float = 2.0) -> np.ndarray:
+def theta_forecasts(fit: SesFit, drift, horizon: int, theta: float = 2.0) -> np.ndarray:
     """Theta forecasts from every origin.
 
     Parameters
     ----------
     fit : SesFit
         SES fit of the series.
-    drift : float
-        Slope ``b`` of the linear trend (per month).
+    drift : float or ndarray of shape (n,)
+        Slope ``b`` of the linear trend (per month), or the slope known at
+        each origin (see :func:`expanding_slopes`), which keeps rolling-origin
+        errors honest about the slope's own estimation error.
     horizon : int
         Number of months ahead.
     theta : float
@@ -295,7 +298,22 @@ def theta_forecasts(fit: SesFit, drift: float, horizon: int, theta: float = 2.0)
     t = np.arange(n)
     tail = (1 - a) ** (t + 1) / a
     weight = 1.0 - 1.0 / theta
-    return fit.levels[:, None] + drift * weight * ((h[None, :] - 1) + 1 / a - tail[:, None])
+    b = np.broadcast_to(np.asarray(drift, dtype=float), (n,))[:, None]
+    return fit.levels[:, None] + b * weight * ((h[None, :] - 1) + 1 / a - tail[:, None])
+
+
+def expanding_slopes(z: np.ndarray) -> np.ndarray:
+    """Least-squares trend slope of ``z[0..t]`` for every ``t`` (0 for t < 2)."""
+    n = len(z)
+    t = np.arange(n, dtype=float)
+    k = t + 1
+    st, sz = np.cumsum(t), np.cumsum(z)
+    stt, stz = np.cumsum(t * t), np.cumsum(t * z)
+    den = stt - st * st / k
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (stz - st * sz / k) / den
+    out[:2] = 0.0
+    return out
 
 
 def damped_forecasts(fit: DampedFit, horizon: int) -> np.ndarray:
