@@ -25,16 +25,15 @@ trend slope). With ``N_h`` rolling-origin errors at horizon h::
     g_h    = KAPPA * sqrt(max(r_h (n + p) / n, 0.6))
 
 with ``p`` = 4 fitted parameters plus the effective number of seasonal factors
-estimated from the history (11 x their shrinkage factor).
-
-and the simulated errors at horizon h are multiplied by ``g_h``. The
+estimated from the history (11 x their shrinkage factor), and the simulated
+errors at horizon h are multiplied by ``g_h``. The
 rolling-origin forecasts use the trend slope each origin could have known
 (expanding window), so the errors include the slope's estimation error. The
 floor 0.6 lets a client whose multi-step errors are smaller than the model's
 narrow its band a little, but no further: in-sample errors are optimistic.
 On M3 this gives P10-P90 coverage 0.82 with ``KAPPA = 1`` (see
-``benchmarks/backtest_m3.py --truncate N`` for short histories), against 0.78 for plain
-statsmodels ETS(M,Ad,M|N) simulation (and about 0.73 as the issue measured
+``benchmarks/backtest_m3.py --truncate N`` for short histories), against 0.78
+for plain statsmodels ETS(M,Ad,M|N) simulation (and about 0.73 as the issue measured
 for plain ETS).
 
 References
