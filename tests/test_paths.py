@@ -142,6 +142,10 @@ def test_recent_jump_moves_the_level():
     values = np.r_[np.full(30, 100.0), np.full(6, 200.0)] * np.exp(np.random.default_rng(3).normal(0, 0.02, 36))
     paths = simulate_paths(monthly(values), 6)
     assert np.median(paths.values[:, 0]) > 170
+    # The jump is one event, not a monthly habit: it must not recur as a
+    # resampled shock that doubles a large share of paths again.
+    p50, p95 = np.quantile(paths.values[:, 2], [0.5, 0.95])
+    assert p95 / p50 < 1.65
 
 
 def test_zeros_are_allowed():
@@ -217,6 +221,8 @@ def test_bad_history_raises_input_error(history, match):
         ({"horizon": 6, "n_paths": 0}, "n_paths"),
         ({"horizon": 6, "ceiling": -5}, "ceiling"),
         ({"horizon": 6, "ceiling": [100, np.nan]}, "ceiling"),
+        ({"horizon": 6, "ceiling": "lots"}, "ceiling"),
+        ({"horizon": 6, "ceiling": [[100, 200]]}, "ceiling"),
         ({"horizon": 6, "seasonal_index": np.ones(11)}, "seasonal_index"),
         ({"horizon": 6, "seasonal_index": -np.ones(12)}, "seasonal_index"),
     ],
@@ -224,3 +230,15 @@ def test_bad_history_raises_input_error(history, match):
 def test_bad_arguments_raise_input_error(kwargs, match):
     with pytest.raises(InputError, match=match):
         simulate_paths(trending(24, 0), **kwargs)
+
+
+def test_growth_curve_bends_toward_a_known_ceiling():
+    k, t = 1000.0, np.arange(60)
+    truth = k / (1 + np.exp(-0.08 * (t - 40)))
+    hist = monthly(truth[:42] * np.exp(np.random.default_rng(0).normal(0, 0.03, 42)))
+    free = np.median(simulate_paths(hist, 18).values[:, -1])
+    paths = simulate_paths(hist, 18, ceiling=np.random.default_rng(1).uniform(900, 1100, 500))
+    bent = np.median(paths.values[:, -1])
+    assert "logistic" in paths.model
+    assert bent == pytest.approx(truth[59], rel=0.1)
+    assert abs(bent - truth[59]) < 0.5 * abs(free - truth[59])

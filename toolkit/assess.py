@@ -47,7 +47,8 @@ _STRETCH = 0.2
 _KINDS = ("level", "cumulative")
 
 
-@dataclass(frozen=True)
+# eq=False: fields hold arrays/DataFrames, whose == is elementwise.
+@dataclass(frozen=True, eq=False)
 class ReachDates:
     """When paths first reach a target.
 
@@ -68,7 +69,8 @@ class ReachDates:
     p_never: float
 
 
-@dataclass(frozen=True)
+# eq=False: fields hold arrays/DataFrames, whose == is elementwise.
+@dataclass(frozen=True, eq=False)
 class GoalAssessment:
     """The answer for one goal; see the module docstring for definitions."""
 

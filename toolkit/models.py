@@ -14,9 +14,13 @@ Simple exponential smoothing (SES), the ETS(A,N,N) point forecast::
     l_t = l_{t-1} + alpha * (z_t - l_{t-1}),      zhat_{t+h|t} = l_t
 
 Theta method (Assimakopoulos & Nikolopoulos 2000), in the form of
-Hyndman & Billah (2003): SES plus half the slope ``b`` of a linear trend::
+Hyndman & Billah (2003): SES plus the share ``1 - 1/theta`` of the slope ``b``
+of a linear trend (half of it for the classic theta = 2)::
 
-    zhat_{t+h|t} = l_t + b/2 * ((h - 1) + 1/alpha - (1 - alpha)^(t+1) / alpha)
+    zhat_{t+h|t} = l_t + b (1 - 1/theta) ((h - 1) + 1/alpha - (1 - alpha)^(t+1) / alpha)
+
+``theta`` is chosen per series from {2, 4, inf} by rolling-origin error, as
+in the optimised Theta method (Fiorucci et al. 2016).
 
 Damped trend (Gardner & McKenzie 1985), the ETS(A,Ad,N) point forecast::
 
@@ -24,15 +28,30 @@ Damped trend (Gardner & McKenzie 1985), the ETS(A,Ad,N) point forecast::
     b_t = phi b_{t-1} + alpha beta e_t
     zhat_{t+h|t} = l_t + (phi + ... + phi^h) b_t
 
+Logistic growth toward a ceiling ``K`` (Verhulst), used only when a ceiling
+is known: SES with drift on ``w = logit(exp(z) / K)``, whose straight-line
+extrapolation is a logistic curve in ``exp(z)``::
+
+    zhat_{t+h|t} = log K - log(1 + exp(-(lw_t + b_w h)))
+
+with ``lw_t`` the SES level of ``w`` and ``b_w`` its least-squares slope.
+
 Seasonality: classical decomposition (centred 2x12 moving average) in log
-space, used only when the lag-12 autocorrelation is significant at 90%, the
-test used by the Theta method in the M3 competition.
+space, shrunk toward a prior profile (none, or the Google Trends shape) by an
+empirical-Bayes factor signal / (signal + noise) (Efron & Morris 1975); for
+histories of two to three years without a prior, the lag-12 autocorrelation
+test at 90% of the Theta method in the M3 competition decides instead.
 
 References
 ----------
 Assimakopoulos, V. and Nikolopoulos, K. (2000). The theta model: a decomposition
 approach to forecasting. International Journal of Forecasting 16, 521-530.
 Hyndman, R.J. and Billah, B. (2003). Unmasking the Theta method. IJF 19, 287-290.
+Fiorucci, J.A., Pellegrini, T.R., Louzada, F., Petropoulos, F. and Koehler,
+A.B. (2016). Models for optimising the theta method and their relationship to
+state space models. IJF 32, 1151-1161.
+Efron, B. and Morris, C. (1975). Data analysis using Stein's estimator and its
+generalizations. JASA 70, 311-319.
 Gardner, E.S. and McKenzie, E. (1985). Forecasting trends in time series.
 Management Science 31, 1237-1246.
 """
@@ -52,6 +71,8 @@ __all__ = [
     "fit_damped",
     "theta_forecasts",
     "damped_forecasts",
+    "logistic_forecasts",
+    "expanding_slopes",
 ]
 
 _SES_ALPHAS = np.linspace(0.02, 1.0, 50)
@@ -60,6 +81,9 @@ _SES_ALPHAS = np.linspace(0.02, 1.0, 50)
 _D_ALPHA = np.array([0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0])
 _D_BETA = np.array([0.01, 0.05, 0.15, 0.3])
 _D_PHI = np.array([0.8, 0.88, 0.94, 0.98])
+#: Weight ratio of consecutive years in the seasonal profile (M3: 0.85 gives
+#: sMAPE 13.34 / Brier 0.1135 against 13.40 / 0.1141 for equal weights).
+_YEAR_DECAY = 0.85
 
 
 def _acf(x: np.ndarray, nlags: int) -> np.ndarray:
@@ -96,7 +120,9 @@ def seasonal_test(z: np.ndarray, period: int = 12, detrend: bool = False) -> boo
     return bool(abs(r[period]) > limit)
 
 
-def classical_seasonal(z: np.ndarray, months: np.ndarray, period: int = 12) -> np.ndarray:
+def classical_seasonal(
+    z: np.ndarray, months: np.ndarray, period: int = 12, prior: np.ndarray | None = None
+) -> np.ndarray:
     """Additive (log-scale) seasonal index by calendar month, mean zero.
 
     Parameters
@@ -107,6 +133,8 @@ def classical_seasonal(z: np.ndarray, months: np.ndarray, period: int = 12) -> n
         Calendar month (0 = January) of each observation.
     period : int
         Seasonal period.
+    prior : ndarray of 12, optional
+        Profile to shrink toward (zeros = no seasonality); None = no shrinkage.
 
     Returns
     -------
@@ -120,10 +148,27 @@ def classical_seasonal(z: np.ndarray, months: np.ndarray, period: int = 12) -> n
     trend[half:n - half] = np.convolve(z, w, mode="valid")
     detr = z - trend
     idx = np.zeros(12)
+    noise = np.zeros(12)
+    # Seasonal shapes drift (promotions, channel mix): weight each year by
+    # _YEAR_DECAY ** age, so the latest year counts most.
     for m in range(12):
         vals = detr[(months == m) & ~np.isnan(detr)]
         if len(vals):
-            idx[m] = vals.mean()
+            wts = _YEAR_DECAY ** np.arange(len(vals))[::-1]
+            wts /= wts.sum()
+            idx[m] = float(wts @ vals)
+        if len(vals) > 1:
+            noise[m] = vals.var(ddof=1) * float(wts @ wts)
+    idx = idx - idx.mean()
+    if prior is not None:
+        # Empirical-Bayes (James-Stein) shrinkage toward the prior profile:
+        # each month's mean of a few years is noisy, so keep only the share
+        # signal / (signal + noise) of the departure from the prior.
+        seen = noise > 0
+        nv = float(noise[seen].mean()) if seen.any() else 0.0
+        dev = idx - prior
+        signal = max(float(np.mean(dev**2)) - nv, 0.0)
+        idx = prior + dev * (signal / (signal + nv) if signal + nv > 0 else 0.0)
     return idx - idx.mean()
 
 
@@ -225,17 +270,22 @@ def fit_damped(z: np.ndarray) -> DampedFit:
     return DampedFit(a, b / a, p, levels, slopes, errors)
 
 
-def theta_forecasts(fit: SesFit, drift: float, horizon: int) -> np.ndarray:
+def theta_forecasts(fit: SesFit, drift, horizon: int, theta: float = 2.0) -> np.ndarray:
     """Theta forecasts from every origin.
 
     Parameters
     ----------
     fit : SesFit
         SES fit of the series.
-    drift : float
-        Slope ``b`` of the linear trend (per month); the method uses ``b/2``.
+    drift : float or ndarray of shape (n,)
+        Slope ``b`` of the linear trend (per month), or the slope known at
+        each origin (see :func:`expanding_slopes`), which keeps rolling-origin
+        errors honest about the slope's own estimation error.
     horizon : int
         Number of months ahead.
+    theta : float
+        Theta coefficient; the drift used is ``b (1 - 1/theta)`` (``b/2`` for
+        the classic theta = 2, the full slope for ``np.inf``).
 
     Returns
     -------
@@ -247,10 +297,64 @@ def theta_forecasts(fit: SesFit, drift: float, horizon: int) -> np.ndarray:
     h = np.arange(1, horizon + 1)
     t = np.arange(n)
     tail = (1 - a) ** (t + 1) / a
-    return fit.levels[:, None] + drift / 2 * ((h[None, :] - 1) + 1 / a - tail[:, None])
+    weight = 1.0 - 1.0 / theta
+    b = np.broadcast_to(np.asarray(drift, dtype=float), (n,))[:, None]
+    return fit.levels[:, None] + b * weight * ((h[None, :] - 1) + 1 / a - tail[:, None])
+
+
+def expanding_slopes(z: np.ndarray) -> np.ndarray:
+    """Least-squares trend slope of ``z[0..t]`` for every ``t`` (0 for t < 2)."""
+    n = len(z)
+    t = np.arange(n, dtype=float)
+    k = t + 1
+    st, sz = np.cumsum(t), np.cumsum(z)
+    stt, stz = np.cumsum(t * t), np.cumsum(t * z)
+    den = stt - st * st / k
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (stz - st * sz / k) / den
+    out[:2] = 0.0
+    return out
 
 
 def damped_forecasts(fit: DampedFit, horizon: int) -> np.ndarray:
     """Damped-trend forecasts from every origin, shape (n, horizon)."""
     cum_phi = np.cumsum(fit.phi ** np.arange(1, horizon + 1))
     return fit.levels[:, None] + fit.slopes[:, None] * cum_phi[None, :]
+
+
+def logistic_forecasts(
+    z: np.ndarray, log_ceiling: float, alpha: float, horizon: int
+) -> np.ndarray | None:
+    """Logistic growth toward the ceiling, from every origin; None when it does not apply.
+
+    Parameters
+    ----------
+    z : ndarray
+        Deseasonalised log series.
+    log_ceiling : float
+        Log of the (deseasonalised) ceiling.
+    alpha : float
+        SES smoothing weight for the logit level (shared with the Theta member).
+    horizon : int
+        Months ahead.
+
+    Returns
+    -------
+    ndarray, shape (n, horizon), or None
+        None when the history already sits near or above the ceiling (the
+        logit is then meaningless) or is not growing in logit space.
+    """
+    u = np.exp(z - log_ceiling)
+    if u.max() >= 0.95:
+        return None
+    w = np.log(u) - np.log1p(-u)
+    t = np.arange(len(w))
+    slope = float(np.polyfit(t, w, 1)[0])
+    if slope <= 0:
+        return None
+    lv = np.empty(len(w))
+    lv[0] = w[0]
+    for i in range(1, len(w)):
+        lv[i] = lv[i - 1] + alpha * (w[i] - lv[i - 1])
+    wf = lv[:, None] + slope * np.arange(1, horizon + 1)[None, :]
+    return log_ceiling - np.logaddexp(0.0, -wf)
