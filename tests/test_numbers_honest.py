@@ -4,10 +4,6 @@ NaN or infinite results, a model without a usable fit, or a Monte Carlo sample
 too small for the precision a report states must raise a clear error or carry
 a visible caveat, never reach a client as a plain number or a blank chart.
 Same inputs and seed give byte-identical ``summary.csv`` rows.
-
-Tests marked ``xfail(strict=True)`` pin down gaps in modules this file does not
-own (paths, assess, plotting, sections): each reason says what is missing; the
-marker must go when the gap is fixed (strict: an unexpected pass fails).
 """
 
 from __future__ import annotations
@@ -148,13 +144,8 @@ def test_summary_rows_hold_no_nan_or_inf(two_batches):
             assert math.isfinite(value), (row["client_id"], key, row[key])
 
 
-# ------------------------------------------------------------------ gaps (modules this file does not own)
+# ------------------------------------------------------------------ results that would mislead are refused
 
-@pytest.mark.xfail(strict=True, reason=(
-    "toolkit/assess.py: assess_goal accepts any ensemble size; with 10 paths P(met) moves in steps of 0.1 "
-    "(standard error up to 0.16) yet is reported to the percent with a verdict. Needed: refuse n_paths below a "
-    "minimum (InputError naming n_paths), or a GoalAssessment.caveats entry giving the Monte Carlo standard error "
-    "sqrt(p(1-p)/n) when it exceeds the displayed precision, shown by sections.verdict_table as a gc-caveat."))
 @pytest.mark.parametrize("n_paths", [1, 10, 50])
 def test_tiny_ensembles_are_refused_or_caveated(n_paths):
     result, paths = _assess_or_refuse(GROWING, n_paths=n_paths)
@@ -162,20 +153,12 @@ def test_tiny_ensembles_are_refused_or_caveated(n_paths):
         f"{n_paths} paths gave P(met)={result.probability:.0%} ({result.verdict}) with no caveat")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "toolkit/paths.py: a history without any variation fits sigma = 1e-6, so the fan has zero width and a "
-    "target equal to the flat level gets P(met) ~ 52% ('stretch') from floating-point noise. Needed: a "
-    "DataError ('history of <metric> is constant; no spread can be estimated') or a caveat on the assessment."))
 def test_constant_history_is_refused_or_caveated():
     result, _ = _assess_or_refuse(np.full(24, 100.0), target=100.0)
     assert isinstance(result, ToolkitError) or _caveats(result), (
         f"flat history: P(met)={result.probability:.0%} ({result.verdict}) with no caveat")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "toolkit/paths.py: a last month 10,000x the rest (100 -> 1e6) is forecast without comment: paths reach "
-    "8.5e9 while the realistic maximum is 57. Needed: a structural-break/outlier check on the last months "
-    "(e.g. last value beyond 10 robust sd of the log history) raising DataError or adding a caveat."))
 def test_a_huge_jump_is_refused_or_caveated():
     result, _ = _assess_or_refuse(np.r_[np.full(23, 100.0), 1e6])
     assert isinstance(result, ToolkitError) or _caveats(result)

@@ -131,7 +131,7 @@ def _render_with(kernel, job: ReportJob, template=None) -> ReportOutcome:
         reason = _failure_reason(exc)
         log.error("%s: report failed: %s", client_id, reason)
         # An input problem only the analysis could see is still the user's to fix: exit 2, not 1.
-        return ReportOutcome(client_id, "failed", error=reason, bad_input=getattr(exc, "ename", "") == "InputError",
+        return ReportOutcome(client_id, "failed", error=reason, bad_input=getattr(exc, "ename", "") in ("InputError", "DataError"),
                              seconds=time.perf_counter() - started, folder=folder)
     state = {"fingerprint": client_fingerprint(client_dir, job.parameters()), "client_id": client_id,
              "html": target.name, "records": records}

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.calibration import TAIL_DF, model_variance, rolling_errors, spread_factor
-from toolkit.errors import InputError
+from toolkit.errors import DataError, InputError
 from toolkit.models import (
     classical_seasonal,
     damped_forecasts,
@@ -54,13 +54,17 @@ from toolkit.models import (
     theta_forecasts,
 )
 
-__all__ = ["PathEnsemble", "simulate_paths", "forecast_table", "saturate", "MIN_HISTORY"]
+__all__ = ["PathEnsemble", "simulate_paths", "forecast_table", "saturate", "MIN_HISTORY", "MIN_PATHS"]
 
 logger = logging.getLogger("toolkit")
 
 #: Fewest positive observations we accept: below six months neither a level
 #: nor a trend can be told from noise.
 MIN_HISTORY = 6
+# Fewer paths than this give probabilities coarser than the percent the report shows.
+MIN_PATHS = 100
+# A last month this many times beyond all earlier ones is a data error or a break to decide on, not a trend.
+JUMP_RATIO = 100.0
 _SATURATION_POWER = 6.0
 _MAX_HORIZON = 240
 _MIN_BOOTSTRAP = 24
@@ -185,7 +189,24 @@ def _as_monthly(history: pd.Series) -> pd.Series:
             f"history: {int((s.to_numpy() > 0).sum())} positive months; expected at least "
             f"{MIN_HISTORY} to estimate a level and its noise"
         )
+    positive = s.to_numpy()[s.to_numpy() > 0]
+    if np.ptp(positive) == 0:
+        raise DataError(
+            f"history{_label(s)}: every month is {positive[0]:g}, so no month-to-month spread can be estimated "
+            "and no probability given; expected a metric that varies (check the export)"
+        )
+    last, before = s.to_numpy()[-1], s.to_numpy()[:-1]
+    before = before[before > 0]
+    if last > 0 and (last > JUMP_RATIO * before.max() or last < before.min() / JUMP_RATIO):
+        raise DataError(
+            f"history{_label(s)}: the last month ({last:g}) is over {JUMP_RATIO:g}x outside everything before it; "
+            "expected a corrected value, or a history that starts at the break"
+        )
     return s
+
+
+def _label(s: pd.Series) -> str:
+    return f" of {s.name}" if s.name else ""
 
 
 def _check_ceiling(ceiling) -> np.ndarray | None:
@@ -302,8 +323,9 @@ def simulate_paths(
         raise InputError(
             f"horizon: got {horizon!r}; expected an integer number of months in 1..{_MAX_HORIZON}"
         )
-    if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < 1:
-        raise InputError(f"n_paths: got {n_paths!r}; expected a positive integer")
+    if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < MIN_PATHS:
+        raise InputError(f"n_paths: got {n_paths!r}; expected an integer of at least {MIN_PATHS} "
+                         "(fewer paths give probabilities coarser than a percent)")
     horizon, n_paths = int(horizon), int(n_paths)
     ceiling = _check_ceiling(ceiling)
     rng = np.random.default_rng(seed)
