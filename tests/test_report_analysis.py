@@ -53,3 +53,12 @@ def test_records_carry_every_number_the_portfolio_shows():
     assert analysis.goal_result("orders-500").goal.target == 500
     with pytest.raises(InputError, match="orders-500"):
         analysis.goal_result("nope")
+
+
+def test_two_to_three_years_of_seasonal_sales_are_not_forecast_flat():
+    analysis = analyse_client(load_client(SAMPLE_CLIENTS / "nordic-bikes"), n_paths=500)
+    paths = analysis.goals[0].paths
+    assert len(paths.history) < 36 and "nonseasonal" not in paths.model
+    median = paths.quantiles((0.5,))[0.5]
+    # The bike shop's history peaks in summer and bottoms out in winter (sample data built with +-45%).
+    assert median["2027-07"] > 1.8 * median["2027-01"]

@@ -264,12 +264,12 @@ def _seasonal_profile(
         raw = classical_seasonal(x, months, prior=None)
         spread = float(np.linalg.norm(raw - base))
         share = float(np.linalg.norm(profile - base)) / spread if spread > 0 else 0.0
-        name = "seasonal(history+trends)" if trends is not None else "seasonal(history)"
+        name = "seasonal(history+index)" if trends is not None else "seasonal(history)"
         if not np.any(profile != base):
-            name = "seasonal(trends)" if trends is not None else "nonseasonal"
+            name = "seasonal(index)" if trends is not None else "nonseasonal"
         return profile, name, 11.0 * share
     if trends is not None:
-        return trends, "seasonal(trends)", 0.0
+        return trends, "seasonal(index)", 0.0
     if n >= 24 and seasonal_test(x):
         return classical_seasonal(x, months, prior=None), "seasonal(history)", 11.0
     return np.zeros(12), "nonseasonal", 0.0

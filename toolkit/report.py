@@ -15,6 +15,7 @@ import pandas as pd
 from toolkit.assess import GoalAssessment, assess_goal
 from toolkit.capacity import CapacityEstimate, estimate_client
 from toolkit.demand_view import DemandView, demand_view
+from toolkit.errors import DataError
 from toolkit.paths import PathEnsemble, simulate_paths
 from toolkit.spec import ClientSpec, Goal
 
@@ -23,6 +24,8 @@ __all__ = ["GoalResult", "ClientAnalysis", "analyse_client", "horizon_for", "key
 log = logging.getLogger("toolkit")
 
 MIN_HORIZON = 24
+SEASON_MIN_MONTHS = 24  # two years: every calendar month seen twice
+SEASON_SELF_MONTHS = 36  # from here the path model estimates seasonality itself
 MAX_HORIZON = 60
 
 
@@ -97,6 +100,26 @@ def horizon_for(as_of: str, deadline: str) -> int:
     return int(min(MAX_HORIZON, max(MIN_HORIZON, months_to_deadline + 12)))
 
 
+def _season_for(history: pd.Series, market_season: np.ndarray | None) -> np.ndarray | None:
+    """The seasonal index a goal's paths start from.
+
+    The market's shape (Google Trends) when the client has one. Otherwise, with two
+    to three years of history, the history's own STL index: the path model only
+    estimates seasonality itself from three years up, and a shop whose sales
+    swing +-45% with the seasons must not be forecast as flat.
+    """
+    if market_season is not None:
+        return market_season
+    if SEASON_MIN_MONTHS <= len(history) < SEASON_SELF_MONTHS:
+        from toolkit.demand import seasonal_index
+
+        try:
+            return seasonal_index(history).sort_index().to_numpy(dtype=float)
+        except DataError as exc:
+            log.info("no seasonal index from %s: %s", history.name, exc)
+    return None
+
+
 def keyword_tables(spec: ClientSpec) -> dict[str, pd.DataFrame]:
     """Each keywords file named in the market section, read once (any supported export format)."""
     from toolkit.sources import read_keywords
@@ -125,14 +148,13 @@ def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, conf
     if spec.market is not None:
         capacity = estimate_client(spec, keywords=keyword_tables(spec), n=max(n_paths, 2000), seed=seed)
     demand = demand_view(spec)
-    # Market seasonality (Trends) informs the paths; a client's own seasonality the model finds itself.
     market_season = demand.factors() if demand is not None and spec.market is not None and spec.market.trends else None
     results = []
     for goal in spec.goals:
         ceiling = capacity.ceiling_for(goal.metric) if capacity is not None else None
         history = spec.kpis[goal.metric]
-        paths = simulate_paths(history, horizon_for(spec.client.as_of, goal.deadline),
-                               ceiling=ceiling, n_paths=n_paths, seed=seed, seasonal_index=market_season)
+        paths = simulate_paths(history, horizon_for(spec.client.as_of, goal.deadline), ceiling=ceiling,
+                               n_paths=n_paths, seed=seed, seasonal_index=_season_for(history, market_season))
         assessment = assess_goal(paths, goal.target, goal.deadline, kind=goal.kind, confidence=confidence)
         log.info("%s/%s: P(met)=%.2f %s", spec.client.id, goal.id, assessment.probability, assessment.verdict)
         results.append(GoalResult(goal, paths, assessment, ceiling))
