@@ -133,7 +133,7 @@ def test_trends_index_shapes_a_short_history():
     hist = monthly(np.full(14, 100.0) * np.exp(np.random.default_rng(1).normal(0, 0.02, 14)), start="2024-01")
     hist = hist * index[np.asarray(hist.index.month) - 1]
     paths = simulate_paths(hist, 12, seasonal_index=index)
-    assert "trends" in paths.model
+    assert "seasonal(index)" in paths.model
     med = paths.quantiles([0.5])[0.5]
     assert med[pd.Period("2025-12", "M")] / med[pd.Period("2025-09", "M")] == pytest.approx(2.0, rel=0.1)
 
