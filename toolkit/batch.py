@@ -24,7 +24,7 @@ from pathlib import Path
 
 from toolkit.atomic import atomic_write_text
 from toolkit.errors import InputError
-from toolkit.export import PROJECT_ROOT, export_html
+from toolkit.export import PROJECT_ROOT, _exporter, export_html
 from toolkit.spec import CLIENT_FILE, load_client
 
 __all__ = ["ReportOutcome", "ReportJob", "run_report", "run_batch", "render_client", "find_clients",
@@ -155,6 +155,7 @@ def _worker_kernel():
         kernel = WarmKernel(ensure_kernel())
         _local.kernel = kernel
         _local.template = _load_template()
+        _exporter()  # load the HTML templates while the kernel does its imports
         # multiprocessing workers leave through os._exit: atexit would not run, its finalizers do.
         util.Finalize(kernel, kernel.shutdown, exitpriority=10)
     return kernel
@@ -219,6 +220,7 @@ def _worker_init() -> None:
     for var in MATHS_THREAD_VARS:
         os.environ[var] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _worker_kernel()  # start the kernel now, not when the first task has arrived
 
 
 def _terminate_on_sigterm() -> None:

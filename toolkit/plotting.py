@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 from toolkit.assess import reach_dates  # noqa: E402
 from toolkit.report import GoalResult  # noqa: E402
 
-__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html"]
+__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "STANDARD_MARGINS"]
 
 FAN = "#1f5f8b"
 TARGET = "#c62828"
@@ -100,14 +100,29 @@ def plot_reach_dates(result: GoalResult, *, ax=None):
     return ax
 
 
-def figure_html(fig, *, alt: str) -> str:
-    """A figure as an inline SVG ``<img>`` (the report stays one self-contained file)."""
+# Margins (inches) for charts with short tick labels: fixed margins save the extra layout
+# pass of bbox_inches="tight", about 40% of a chart's rendering time.
+STANDARD_MARGINS = {"left": 1.0, "right": 0.2, "top": 0.45, "bottom": 0.6}
+
+
+def figure_html(fig, *, alt: str, margins: dict | None = None) -> str:
+    """A figure as an inline SVG ``<img>`` (the report stays one self-contained file).
+
+    ``margins`` (inches, see :data:`STANDARD_MARGINS`) fix the layout; without them
+    the figure is cropped to its content, which suits long tick labels.
+    """
     import base64
     import html
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    if margins is not None:
+        width, height = fig.get_size_inches()
+        fig.subplots_adjust(left=margins["left"] / width, right=1 - margins["right"] / width,
+                            bottom=margins["bottom"] / height, top=1 - margins["top"] / height)
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    else:
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img class="gc-chart" src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'

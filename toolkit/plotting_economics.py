@@ -96,7 +96,7 @@ def plot_clv_vs_cac(expediency, *, currency: str | None = None, bins: int = 60, 
     edges = np.linspace(0, np.quantile(finite, 0.995), bins)
     for key, label, color in series:
         if key in samples:
-            ax.hist(samples[key], bins=edges, alpha=0.5, color=color, label=label, density=True)
+            ax.hist(samples[key], bins=edges, alpha=0.5, color=color, label=label, density=True, histtype="stepfilled")
     ax.set_xlabel(f"per customer ({cur})".replace(" ()", ""))
     ax.set_ylabel("density (share of draws per unit)")
     verdict = getattr(expediency, "verdict", None)

@@ -121,7 +121,7 @@ def goal_sections(analysis: ClientAnalysis) -> Html:
     """Per goal: fan chart, reach-date sentence and chart, milestone plan."""
     import matplotlib.pyplot as plt
 
-    from toolkit.plotting import figure_html, plot_fan, plot_reach_dates
+    from toolkit.plotting import STANDARD_MARGINS, figure_html, plot_fan, plot_reach_dates
 
     parts = []
     for result in analysis.goals:
@@ -130,11 +130,11 @@ def goal_sections(analysis: ClientAnalysis) -> Html:
         parts.append(f'<p class="gc-muted">Model: {esc(result.paths.model)}; {result.paths.values.shape[0]:,} simulated futures.</p>')
         fig, ax = plt.subplots()
         plot_fan(result, ax=ax)
-        parts.append(figure_html(fig, alt=f"Forecast fan chart for {g.statement}"))
+        parts.append(figure_html(fig, alt=f"Forecast fan chart for {g.statement}", margins=STANDARD_MARGINS))
         parts.append(str(reach_sentence(result)))
         fig, ax = plt.subplots(figsize=(8, 2.8))
         plot_reach_dates(result, ax=ax)
-        parts.append(figure_html(fig, alt=f"Reach-date distribution for {g.statement}"))
+        parts.append(figure_html(fig, alt=f"Reach-date distribution for {g.statement}", margins=STANDARD_MARGINS))
         parts.append("<h4>Milestones</h4>")
         parts.append(str(milestone_table(result)))
     return Html("".join(parts))

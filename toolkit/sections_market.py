@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 
 from toolkit.demand import summarise_demand
 from toolkit.formatting import Html, esc, fmt_number, html_table
-from toolkit.plotting import figure_html
+from toolkit.plotting import STANDARD_MARGINS, figure_html
 from toolkit.report import ClientAnalysis
 from toolkit.sections import capacity_table
 
@@ -61,8 +61,8 @@ def demand_section(analysis: ClientAnalysis) -> Html:
         parts.append(f'<p class="gc-caveat">{esc(view.caveat)}</p>')
     fig, ax = plt.subplots()
     plot_demand(view.series, view.growth, ax=ax, ylabel=f"{view.subject.capitalize()} per month")
-    parts.append(figure_html(fig, alt="Demand per month with its trend"))
+    parts.append(figure_html(fig, alt="Demand per month with its trend", margins=STANDARD_MARGINS))
     fig, ax = plt.subplots(figsize=(8, 3.0))
     plot_seasonal_index(view.index, view.band, ax=ax)
-    parts.append(figure_html(fig, alt="Seasonal factors: percent above or below the average month"))
+    parts.append(figure_html(fig, alt="Seasonal factors: percent above or below the average month", margins=STANDARD_MARGINS))
     return Html("".join(parts))
