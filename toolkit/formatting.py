@@ -8,7 +8,12 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["fmt_number", "fmt_money", "fmt_percent", "fmt_month", "fmt_range", "Html", "Safe", "html_table", "esc"]
+__all__ = ["mpl_text", "fmt_number", "fmt_money", "fmt_percent", "fmt_month", "fmt_range", "Html", "Safe", "html_table", "esc"]
+
+
+def mpl_text(text: object) -> str:
+    """Client-provided text for a matplotlib label: "$5k to $10k" stays text, never maths."""
+    return str(text).replace("$", r"\$")
 
 
 def esc(value) -> str:

@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from toolkit.assess import reach_dates  # noqa: E402
+from toolkit.formatting import mpl_text as plain  # noqa: E402
 from toolkit.report import GoalResult  # noqa: E402
 
 __all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "STANDARD_MARGINS"]
@@ -30,16 +31,9 @@ def setup_report_style() -> None:
         "figure.figsize": (8.0, 3.8), "figure.dpi": 96, "savefig.dpi": 96, "axes.spines.top": False,
         "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
         "figure.max_open_warning": 0,
-        # Client text ("$5k to $10k") is text, never maths.
-        "text.parse_math": False,
         # Vector charts with real text: crisp in print, smaller, and ~2x faster to render than PNG.
         "svg.fonttype": "none", "svg.hashsalt": "goalcheck",
     })
-
-
-def plain(text: object) -> str:
-    """Client-provided text for matplotlib: dollar signs stay dollar signs."""
-    return str(text).replace("$", r"\$")
 
 
 def _ax(ax):

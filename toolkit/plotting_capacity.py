@@ -14,6 +14,7 @@ import pandas as pd
 
 from toolkit.capacity import CapacityEstimate, scenario_table
 from toolkit.errors import InputError
+from toolkit.formatting import mpl_text
 
 __all__ = ["plot_capacity", "plot_tornado", "plot_scenarios"]
 
@@ -87,7 +88,7 @@ def plot_capacity(est: CapacityEstimate, *, ax=None, what: str = "units", ceilin
         ax.set_xscale("log")
     ax.set_xlabel(_axis_label(what, currency) + (" (log scale)" if log_x else ""))
     ax.set_ylabel("Share of draws")
-    ax.set_title(f"Market capacity per month ({est.name}, {est.n:,} draws)")
+    ax.set_title(mpl_text(f"Market capacity per month ({est.name}, {est.n:,} draws)"))
     ax.legend(loc="center", fontsize=8, framealpha=0.9)
     return ax
 
@@ -127,7 +128,7 @@ def plot_tornado(est: CapacityEstimate, *, ax=None, output: str = "units", curre
         ax.barh(yi, row.high - base, left=base, color="#55A868", alpha=0.8, height=0.6)
     ax.axvline(base, color="black", linewidth=1)
     labels = [f"{r.driver} [{r.range}] ({r.variance_share:.0%})" for r in sens.itertuples()]
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, [mpl_text(t) for t in labels], fontsize=8)
     names = {"units": "Capacity, units per month", "money": "Capacity, money per month",
              "ceiling_units": "Ceiling, units per month", "ceiling_money": "Ceiling, money per month",
              "visits": "Visits per month", "leads": "Leads per month"}
@@ -168,7 +169,7 @@ def plot_scenarios(results: Mapping[str, CapacityEstimate] | pd.DataFrame, *, ax
     finite = values[np.isfinite(values) & (values > 0)]
     if finite.size and finite.max() / finite.min() > 30:
         ax.set_xscale("log")
-    ax.set_yticks(y, list(table.index))
+    ax.set_yticks(y, [mpl_text(t) for t in table.index])
     ax.set_xlabel(_axis_label(what, currency))
     ax.set_title("Capacity and ceiling by scenario")
     ax.legend(fontsize=8, loc="best")

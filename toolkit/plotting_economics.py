@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from toolkit.formatting import mpl_text
+
 __all__ = ["plot_funnel_volumes", "plot_funnel_schedule", "plot_lever_history", "plot_clv_vs_cac"]
 
 
@@ -36,7 +38,7 @@ def plot_funnel_volumes(volumes, *, unit: str = "per month", ax=None):
         names, mid, err = list(volumes), np.asarray(list(dict(volumes).values()), float), None
     y = np.arange(len(names))[::-1]
     ax.barh(y, mid, xerr=err, color="#4c72b0", capsize=4)
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, [mpl_text(n) for n in names])
     for yi, v in zip(y, mid):
         ax.annotate(f"{v:,.0f}", (v, yi), xytext=(4, 0), textcoords="offset points", va="center")
     ax.set_xlabel(f"required volume ({unit})")

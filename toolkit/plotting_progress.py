@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from toolkit.formatting import mpl_text
+
 __all__ = ["plot_progress", "plot_lever_gap", "STATUS_COLOURS"]
 
 PLAN = "#4c72b0"
@@ -64,7 +66,7 @@ def plot_progress(review, *, history: pd.Series | None = None, ax=None):
     ax.axvline(pd.Period(review.deadline, freq="M").to_timestamp(), color=TARGET, ls=":", lw=1.0, label="Deadline")
     ax.set_xlabel("Month")
     ax.set_ylabel(unit)
-    ax.set_title(f"{review.statement}: {review.status.replace('_', ' ')}", loc="left", fontsize=11)
+    ax.set_title(mpl_text(f"{review.statement}: {review.status.replace('_', ' ')}"), loc="left", fontsize=11)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
     return ax

@@ -26,7 +26,8 @@ def capacity_section(analysis: ClientAnalysis) -> Html:
     cur = analysis.spec.client.currency
     fig, ax = plt.subplots()
     plot_capacity(est, ax=ax, what="units")
-    parts.append(figure_html(fig, alt="Distribution of market capacity and the client's ceiling, units per month"))
+    parts.append(figure_html(fig, alt="Distribution of market capacity and the client's ceiling, units per month",
+                             margins=STANDARD_MARGINS))
     parts.append("<p>Which inputs move the estimate most: each bar shows capacity with that input at its low "
                  "and high end and the others at their medians. Narrowing the widest bars narrows the answer.</p>")
     fig, ax = plt.subplots(figsize=(8, 3.2))
