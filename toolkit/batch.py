@@ -26,6 +26,7 @@ from toolkit.atomic import atomic_write_text
 from toolkit.errors import InputError
 from toolkit.export import PROJECT_ROOT, _exporter, export_html
 from toolkit.spec import CLIENT_FILE, load_client
+from toolkit.warm import MATHS_THREAD_VARS
 
 __all__ = ["ReportOutcome", "ReportJob", "run_report", "run_batch", "render_client", "find_clients",
            "summary_csv", "REPORT_NOTEBOOK", "SUMMARY_COLUMNS"]
@@ -36,7 +37,6 @@ STATE_DIR = ".goalcheck-state"
 SUMMARY_COLUMNS = ["client_id", "client_name", "status", "goal", "metric", "target", "deadline", "probability",
                    "verdict", "realistic_max", "reach_p50", "reach_p80", "p_never", "expediency", "progress", "behind_plan",
                    "report", "error"]
-MATHS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -144,20 +144,13 @@ _local = threading.local()
 
 
 def _worker_kernel():
-    """This worker's warm kernel, started on first use and shut down when the worker exits."""
-    kernel = getattr(_local, "kernel", None)
-    if kernel is None:
-        from multiprocessing import util
+    """This worker's warm kernel (see :func:`toolkit.warm.worker_kernel`) and its loaded template."""
+    from toolkit.warm import worker_kernel
 
-        from toolkit.kernel import ensure_kernel
-        from toolkit.warm import WarmKernel
-
-        kernel = WarmKernel(ensure_kernel())
-        _local.kernel = kernel
+    kernel = worker_kernel()
+    if getattr(_local, "template", None) is None:
         _local.template = _load_template()
         _exporter()  # load the HTML templates while the kernel does its imports
-        # multiprocessing workers leave through os._exit: atexit would not run, its finalizers do.
-        util.Finalize(kernel, kernel.shutdown, exitpriority=10)
     return kernel
 
 
@@ -213,14 +206,6 @@ def _unchanged(job: ReportJob) -> ReportOutcome | None:
         return None
     return ReportOutcome(state["client_id"], "ok", html=html, records=state.get("records", {}), skipped=True,
                          folder=folder.name)
-
-
-def _worker_init() -> None:
-    # One maths thread per worker: with more, parallel workers only fight over the cores.
-    for var in MATHS_THREAD_VARS:
-        os.environ[var] = "1"
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _worker_kernel()  # start the kernel now, not when the first task has arrived
 
 
 def _terminate_on_sigterm() -> None:
@@ -292,7 +277,9 @@ def _run_on_processes(pending: list[ReportJob], workers: int, collect) -> None:
     import multiprocessing
 
     # spawn, not fork: a forked child inherits the parent's zmq and event-loop state and can spin forever.
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+    from toolkit.warm import boot_worker
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=boot_worker,
                                mp_context=multiprocessing.get_context("spawn"))
     try:
         futures = {pool.submit(render_client, job): job for job in pending}

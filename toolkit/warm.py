@@ -19,11 +19,16 @@ import copy
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 
 import nbformat
 
-__all__ = ["WarmKernel", "KernelFailure", "RESET_SOURCE", "PRELOAD_SOURCE"]
+__all__ = ["WarmKernel", "KernelFailure", "RESET_SOURCE", "PRELOAD_SOURCE", "worker_kernel", "boot_worker",
+           "MATHS_THREAD_VARS"]
+
+MATHS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 log = logging.getLogger("toolkit")
 
@@ -151,3 +156,34 @@ class WarmKernel:
 
     def __exit__(self, *exc) -> None:
         self.shutdown()
+
+
+_local = threading.local()
+
+
+def worker_kernel() -> WarmKernel:
+    """This worker's warm kernel: started on first use, shut down when the worker exits."""
+    kernel = getattr(_local, "kernel", None)
+    if kernel is None:
+        from multiprocessing import util
+
+        from toolkit.kernel import ensure_kernel
+
+        kernel = WarmKernel(ensure_kernel())
+        _local.kernel = kernel
+        # multiprocessing workers leave through os._exit: atexit would not run, its finalizers do.
+        util.Finalize(kernel, kernel.shutdown, exitpriority=10)
+    return kernel
+
+
+def boot_worker() -> None:
+    """Process-pool initializer: start the kernel before this worker imports the report machinery.
+
+    It lives here, in a module that imports little, so a freshly spawned worker launches its
+    kernel (whose own imports take ~1 s) at once instead of after ~0.6 s of pandas and pydantic.
+    """
+    # One maths thread per worker: with more, parallel workers only fight over the cores.
+    for var in MATHS_THREAD_VARS:
+        os.environ[var] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    worker_kernel()
