@@ -62,3 +62,16 @@ def test_two_to_three_years_of_seasonal_sales_are_not_forecast_flat():
     median = paths.quantiles((0.5,))[0.5]
     # The bike shop's history peaks in summer and bottoms out in winter (sample data built with +-45%).
     assert median["2027-07"] > 1.8 * median["2027-01"]
+
+
+def test_expansion_scenarios_are_compared_side_by_side():
+    from toolkit.capacity import compare_scenarios
+    from toolkit.sections_market import capacity_section
+
+    spec = load_client(SAMPLE_CLIENTS / "nordic-bikes")
+    table = compare_scenarios(spec.market, n=4000, seed=0)
+    assert list(table.index) == ["base", "Second store in Drammen"]
+    # A second store adds a region: capacity and ceiling move up.
+    assert table.loc["Second store in Drammen", "ceiling_units_p50"] > table.loc["base", "ceiling_units_p50"]
+    html = str(capacity_section(analyse_client(spec, n_paths=300)))
+    assert "Expansion scenarios" in html and "Second store in Drammen" in html

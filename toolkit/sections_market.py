@@ -37,9 +37,8 @@ def capacity_section(analysis: ClientAnalysis) -> Html:
     if market is not None and market.scenarios:
         table = compare_scenarios(market, keywords=keyword_tables(analysis.spec), n=min(analysis.n_paths, 5000),
                                   seed=analysis.seed)
-        rows = [[r["scenario"] if "scenario" in r else name, fmt_number(r["units_p50"]), fmt_number(r["ceiling_units_p10"]),
-                 fmt_number(r["ceiling_units_p50"]), fmt_number(r["ceiling_units_p90"])]
-                for name, r in table.reset_index().set_index(table.reset_index().columns[0], drop=False).iterrows()]
+        rows = [[name, fmt_number(r["units_p50"]), fmt_number(r["ceiling_units_p10"]), fmt_number(r["ceiling_units_p50"]),
+                 fmt_number(r["ceiling_units_p90"])] for name, r in table.iterrows()]
         parts.append("<h4>Expansion scenarios</h4>")
         parts.append(str(html_table(["Scenario", "Capacity (median, units/month)", "Ceiling P10", "Ceiling P50",
                                      "Ceiling P90"], rows)))
