@@ -75,3 +75,12 @@ def test_expansion_scenarios_are_compared_side_by_side():
     assert table.loc["Second store in Drammen", "ceiling_units_p50"] > table.loc["base", "ceiling_units_p50"]
     html = str(capacity_section(analyse_client(spec, n_paths=300)))
     assert "Expansion scenarios" in html and "Second store in Drammen" in html
+
+
+def test_pipeline_section_shows_each_person_and_flags_an_empty_top_of_funnel():
+    from toolkit.sections_economics import pipeline_section
+
+    html = str(pipeline_section(analyse_client(load_client(SAMPLE_CLIENTS / "nordic-bikes"), n_paths=300)))
+    # The sample seller Lars: 6/15/12 deals at 20%/40%/40% of his time (DOMAIN.md section 4).
+    assert "Lars" in html and "<td>15</td>" in html and "<td>40%</td>" in html
+    assert "prospect every week" in html  # Ingrid has nothing above the funnel

@@ -8,7 +8,7 @@ from toolkit.formatting import Html, esc, fmt_number, fmt_percent, html_table
 from toolkit.plotting import figure_html
 from toolkit.report import ClientAnalysis
 
-__all__ = ["checklist_section", "economics_section", "readiness_section"]
+__all__ = ["checklist_section", "economics_section", "pipeline_section", "readiness_section"]
 
 _QUANTITY_LABELS = {
     "cac": "Cost to acquire a customer", "margin_within_horizon": "Margin per customer within the horizon",
@@ -74,6 +74,20 @@ def economics_section(analysis: ClientAnalysis) -> Html:
         for note in econ.notes:
             parts.append(f'<p class="gc-muted">{esc(note)}</p>')
     return Html("".join(parts) or "<p>No economics inputs were given.</p>")
+
+
+def pipeline_section(analysis: ClientAnalysis) -> Html:
+    """Miller-Heiman pipeline per person: deals and selling time above the funnel, in it, and best few."""
+    from toolkit.funnel import pipeline_from_spec
+
+    funnel = analysis.spec.funnel
+    if not getattr(funnel, "pipeline", None):
+        return Html('<p class="gc-muted">No pipeline counts were given for this client.</p>')
+    frame = pipeline_from_spec(funnel)
+    rows = [[r.person, r.position, fmt_number(r.deals), fmt_percent(r.deal_share),
+             fmt_percent(r.time_share) if r.time_share == r.time_share else "not given", r.note]
+            for r in frame.itertuples(index=False)]
+    return html_table(["Person", "Position", "Deals", "Share of deals", "Share of selling time", "Note"], rows)
 
 
 def readiness_section(analysis: ClientAnalysis) -> Html:
