@@ -41,19 +41,23 @@ running total from the month after the plan's as-of month):
   i.e. each compared item (goal, milestones, levers, funnel stages) that beat
   or missed the plan and by how much; and proposals for the next goals
   (:mod:`toolkit.next_goals`).
+
+The result type is :class:`~toolkit.progress_result.GoalReview`, the lever and
+funnel gaps are computed in :mod:`toolkit.progress_gaps`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from toolkit.errors import InputError
 from toolkit.plan import SavedPlan, input_hashes, load_plans, make_plan
+from toolkit.progress_gaps import (LEVERS_OF, _STAGE_COLUMNS, _funnel_gap, _lever_gap, _plan_monthly,  # noqa: F401
+                                   _stage_column)
+from toolkit.progress_result import GoalReview, _records, _rnd  # noqa: F401
 from toolkit.spec import ClientSpec, load_client, read_history
 
 __all__ = ["GoalReview", "review_goal", "review_client", "progress_records", "actuals_for", "load_for_review",
@@ -67,11 +71,6 @@ GOAL_STATUSES = ("on_track", "behind", "met", "missed")
 RECENT_MONTHS = 3
 #: Lever or funnel gaps smaller than this are listed but get no recommendation.
 ADVICE_THRESHOLD = 0.05
-LEVERS_OF = {"revenue": ("customers", "avg_check", "frequency"), "sales": ("customers", "frequency"),
-             "orders": ("customers", "frequency"), "customers": ("customers",), "avg_check": ("avg_check",)}
-_STAGE_COLUMNS = (("visit", "traffic"), ("traffic", "traffic"), ("session", "traffic"), ("lead", "leads"),
-                  ("request", "leads"), ("enquir", "leads"), ("inquir", "leads"), ("booking", "leads"),
-                  ("call", "calls"))
 _ADVICE = {
     "customers": "acquisition: more new customers (marketing and referral processes)",
     "avg_check": "average check: cross-sell and the product ladder at each purchase",
@@ -125,110 +124,11 @@ def plans_for_review(folder, *, fallback_as_of: str | None = None, seed: int = 0
     return {g.id: make_plan(spec, g.id, seed=seed, n_paths=n_paths, confidence=confidence) for g in spec.goals}
 
 
-# ----------------------------------------------------------------------------- result
-
-@dataclass(frozen=True)
-class GoalReview:
-    """A goal's progress against its saved plan; see the module docstring for definitions.
-
-    Frames: ``milestones`` (month, target, low, high, actual, status, gap,
-    gap_pct), ``progress`` (month, plan, low, high, actual: every month from
-    approval to the deadline, actual NaN where not yet known), ``levers``
-    (lever, in_metric, at_approval, planned, actual,
-    gap_pct, share_of_shortfall) and ``funnel`` (stage, column, required,
-    actual, gap_pct), the last two None when not computable.
-    """
-
-    goal_id: str
-    statement: str
-    metric: str
-    kind: str
-    target: float
-    deadline: str
-    plan_as_of: str
-    as_of: str
-    months_elapsed: int
-    status: str
-    behind_plan: bool
-    latest_actual: float | None
-    latest_plan: float | None
-    met_on: str | None
-    first_reached: str | None
-    probability_at_approval: float
-    probability_now: float | None
-    verdict_at_approval: str
-    verdict_now: str | None
-    reach_p50_at_approval: str | None
-    reach_p80_at_approval: str | None
-    reach_p50_now: str | None
-    reach_p80_now: str | None
-    p_never_now: float | None
-    realistic_max_now: float | None
-    milestones: pd.DataFrame
-    progress: pd.DataFrame
-    levers: pd.DataFrame | None = None
-    main_lever: str | None = None
-    funnel: pd.DataFrame | None = None
-    main_stage: str | None = None
-    positives: tuple = ()
-    negatives: tuple = ()
-    recommendations: tuple = ()
-    proposals: tuple = ()
-    notes: tuple = ()
-    plan_saved: bool = True
-    paths: object = field(default=None, repr=False, compare=False)
-
-    @property
-    def closed(self) -> bool:
-        """True when the goal is met or its deadline has passed: time for the results review."""
-        return self.status in ("met", "missed")
-
-    def to_dict(self) -> dict:
-        """JSON-ready dict (floats rounded, months as "YYYY-MM", frames as records)."""
-        from toolkit.record import jsonable
-
-        scalars = {k: getattr(self, k) for k in (
-            "goal_id", "statement", "metric", "kind", "target", "deadline", "plan_as_of", "as_of",
-            "months_elapsed", "status", "behind_plan", "latest_actual", "latest_plan", "met_on", "first_reached",
-            "probability_at_approval", "probability_now", "verdict_at_approval", "verdict_now",
-            "reach_p50_at_approval", "reach_p80_at_approval", "reach_p50_now", "reach_p80_now", "p_never_now",
-            "realistic_max_now", "main_lever", "main_stage", "plan_saved")}
-        out = {k: _rnd(v) for k, v in scalars.items()}
-        out["milestones"] = _records(self.milestones)
-        out["progress"] = _records(self.progress)
-        out["levers"] = None if self.levers is None else _records(self.levers)
-        out["funnel"] = None if self.funnel is None else _records(self.funnel)
-        out["positives"] = [{k: _rnd(v) for k, v in d.items()} for d in self.positives]
-        out["negatives"] = [{k: _rnd(v) for k, v in d.items()} for d in self.negatives]
-        out["recommendations"] = list(self.recommendations)
-        out["proposals"] = [p.to_dict() for p in self.proposals]
-        out["notes"] = list(self.notes)
-        return jsonable(out)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One-row summary (no frames)."""
-        d = self.to_dict()
-        return pd.DataFrame([{k: v for k, v in d.items() if not isinstance(v, (list, dict))}])
-
-
-def _rnd(v):
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        return float(f"{v:.6g}") if math.isfinite(v) else None
-    if isinstance(v, pd.Period):
-        return v.strftime("%Y-%m")
-    return v
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _rnd(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
+# ----------------------------------------------------------------------------- pieces
 
 def _month(p) -> str | None:
     return None if p is None else pd.Period(p, freq="M").strftime("%Y-%m")
 
-
-# ----------------------------------------------------------------------------- pieces
 
 def _observed(actual: pd.Series, kind: str) -> pd.Series:
     return actual if kind == "level" else actual.cumsum()
@@ -251,93 +151,6 @@ def _milestone_status(plan: SavedPlan, observed: pd.Series, now: pd.Period) -> p
     ms["gap"] = ms["actual"] - ms["target"]
     ms["gap_pct"] = ms["gap"] / ms["target"]
     return ms
-
-
-def _plan_monthly(plan: SavedPlan) -> pd.Series:
-    """The plan line as monthly values (increments of the running total for a cumulative goal)."""
-    traj = plan.trajectory_frame().set_index("month")["target"]
-    return traj if plan.goal["kind"] == "level" else traj.diff().fillna(traj.iloc[0])
-
-
-def _lever_gap(plan: SavedPlan, actuals: pd.DataFrame, recent: pd.PeriodIndex) -> pd.DataFrame | None:
-    from toolkit.economics import LEVERS, decompose_levers
-
-    metric = plan.goal["metric"]
-    base_metric = (plan.baseline or {}).get("mean_3")
-    if plan.levers is None or metric not in LEVERS_OF or not base_metric or len(recent) == 0:
-        return None
-    try:
-        levers = decompose_levers(actuals)
-    except InputError:
-        return None
-    planned_metric = _plan_monthly(plan).reindex(recent).mean()
-    if not (planned_metric > 0):
-        return None
-    moved = LEVERS_OF[metric]
-    factor = float(planned_metric) / float(base_metric)
-    rows = []
-    for lever in LEVERS:
-        base = float(plan.levers[lever])
-        planned = base * factor ** (1 / len(moved)) if lever in moved else base
-        actual = float(levers[lever].reindex(recent).mean())
-        log_gap = math.log(actual / planned) if actual > 0 and planned > 0 else np.nan
-        rows.append({"lever": lever, "in_metric": lever in moved, "at_approval": base, "planned": planned,
-                     "actual": actual, "gap_pct": actual / planned - 1, "log_gap": log_gap})
-    frame = pd.DataFrame(rows)
-    short = frame["log_gap"].where(frame["in_metric"] & (frame["log_gap"] < 0), 0.0)
-    total = float(short.sum())
-    frame["share_of_shortfall"] = (short / total).abs() if total < 0 else 0.0
-    return frame.drop(columns="log_gap")
-
-
-def _stage_column(stage: str, columns) -> str | None:
-    name = stage.strip().lower()
-    if name in columns:
-        return name
-    for key, col in _STAGE_COLUMNS:
-        if key in name and col in columns:
-            return col
-    return None
-
-
-def _funnel_gap(plan: SavedPlan, actuals: pd.DataFrame, recent: pd.PeriodIndex) -> pd.DataFrame | None:
-    from toolkit.funnel import funnel_schedule
-
-    fun = plan.funnel
-    if not fun or not fun.get("stages") or len(recent) == 0:
-        return None
-    stages = [(s["name"], float(s["conversion"]), s.get("lag_days")) for s in fun["stages"]]
-    cols = list(actuals.columns)
-    metric = plan.goal["metric"]
-    monthly = _plan_monthly(plan)
-    conv = [c for _, c, _ in stages]
-    if metric in ("sales", "orders"):
-        sales = monthly
-    elif metric == "revenue" and plan.levers:
-        sales = monthly / float(plan.levers["avg_check"])
-    else:
-        at = [i for i, (name, _, _) in enumerate(stages) if _stage_column(name, [metric]) == metric]
-        if not at:
-            return None
-        sales = monthly * float(np.prod(conv[at[0]:]))
-    try:
-        schedule = funnel_schedule(sales, stages, fun.get("cycle_days", 30) or 0)
-    except InputError:
-        return None
-    rows = []
-    for name, _, _ in stages:
-        col = _stage_column(name, cols)
-        if col is None:
-            continue
-        need = schedule[name].reindex(recent)
-        have = actuals[col].reindex(recent)
-        ok = need.notna() & have.notna() & (need > 0)
-        if not ok.any():
-            continue
-        required, actual = float(need[ok].mean()), float(have[ok].mean())
-        rows.append({"stage": name, "column": col, "required": required, "actual": actual,
-                     "gap_pct": actual / required - 1})
-    return pd.DataFrame(rows) if rows else None
 
 
 def _forecast(plan: SavedPlan, series: pd.Series, now: pd.Period, total_so_far: float, *, ceiling, seed: int,

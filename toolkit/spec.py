@@ -4,6 +4,10 @@
 reads the monthly KPI history it names. Every failure becomes one
 :class:`~toolkit.errors.InputError` whose message names the file, the field
 path, the bad value and what was expected.
+
+The optional economics, funnel and readiness sections live in
+:mod:`toolkit.spec_sections`, the file reading (YAML, KPI CSV, paths) in
+:mod:`toolkit.client_files`; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from toolkit.client_files import (MAX_YAML_VALUES, _ClientLoader, _count_values, _mapping_without_duplicates,  # noqa: F401
+                                  _must_exist, _read_yaml, read_history, resolve_in_folder)
 from toolkit.errors import InputError
+from toolkit.spec_base import (CLIENT_FILE, MAX_VALUE, MONTH, Frozen, _FieldProblem, _month,  # noqa: F401
+                               _months_between, _share)
+from toolkit.spec_sections import (Answer, EconomicsSpec, FunnelSpec, FunnelStage, PipelinePerson,  # noqa: F401
+                                   ReadinessSpec)
 from toolkit.uncertain import Range
 
 __all__ = [
@@ -25,44 +34,12 @@ __all__ = [
     "FunnelSpec", "PipelinePerson", "ReadinessSpec", "ClientSpec", "load_client", "read_history", "resolve_in_folder", "CLIENT_FILE", "METRICS",
 ]
 
-CLIENT_FILE = "client.yaml"
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-#: Largest value a history cell or a target may hold: anything larger is a unit or typing mistake.
-MAX_VALUE = 1e15
 #: Deadlines the report can simulate: toolkit.report.MAX_HORIZON months after as_of.
 MAX_DEADLINE_MONTHS = 60
 #: Positive months a goal's metric needs (toolkit.paths.MIN_HISTORY).
 MIN_POSITIVE_MONTHS = 6
 METRICS = ("sales", "revenue", "customers", "avg_check", "traffic", "leads", "orders", "calls", "position")
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def _month(value) -> str:
-    """Accept 2026-10, "2026-10" or a date; YAML turns some of these into other types."""
-    if isinstance(value, date):
-        return f"{value.year:04d}-{value.month:02d}"
-    text = str(value).strip()
-    if not MONTH.match(text):
-        raise ValueError("expected a month as YYYY-MM")
-    return text
-
-
-def _months_between(start: str, end: str) -> int:
-    (y0, m0), (y1, m1) = (map(int, start.split("-")), map(int, end.split("-")))
-    return (y1 - y0) * 12 + (m1 - m0)
-
-
-def _share(r: Range | None, name: str) -> Range | None:
-    if r is None:
-        return r
-    hi = r.value if r.value is not None else r.high
-    if hi > 1:
-        raise _FieldProblem(name, r.label(), "a share within [0, 1]")
-    return r
 
 
 class ClientInfo(Frozen):
@@ -184,117 +161,6 @@ class MarketSpec(Segment):
         return [Segment(**fields)]
 
 
-class EconomicsSpec(Frozen):
-    """Unit economics (DOMAIN.md §3); every field optional, ranges are 90% intervals.
-
-    ``retention`` is the annual share of customers who buy again next year;
-    ``lifetime_years`` is the alternative (expected years as a customer,
-    ``retention = 1 - 1/lifetime``). ``cac`` is a blended acquisition cost used
-    when the per-channel ``cac_online`` / ``cac_offline`` are not given.
-    """
-
-    avg_check: Range | None = None
-    gross_margin: Range | None = None
-    cac: Range | None = None
-    cac_online: Range | None = None
-    cac_offline: Range | None = None
-    online_share: Range | None = None
-    spend_first_30_days: Range | None = None
-    spend_first_year: Range | None = None
-    purchases_per_year: Range | None = None
-    retention: Range | None = None
-    lifetime_years: Range | None = None
-    discount_rate: float = Field(default=0.10, ge=0, le=1)
-    referrals_per_year: Range | None = None
-    repeat_referrer_share: Range | None = None
-    referral_share: Range | None = None
-    horizon_months: int = Field(default=12, ge=1, le=120)
-
-    @field_validator("gross_margin", "online_share", "retention", "repeat_referrer_share", "referral_share")
-    @classmethod
-    def _shares(cls, v, info):
-        return _share(v, info.field_name)
-
-
-class FunnelStage(Frozen):
-    name: str
-    conversion: Range
-    lag_days: int | None = Field(default=None, ge=0)
-
-    _conv = field_validator("conversion")(lambda cls, v: _share(v, "conversion"))
-
-
-class PipelinePerson(Frozen):
-    """One seller's Miller-Heiman pipeline: deal counts and time shares per position."""
-
-    name: str
-    above_funnel: int = Field(default=0, ge=0)
-    in_funnel: int = Field(default=0, ge=0)
-    best_few: int = Field(default=0, ge=0)
-    time: list[float] | None = None
-
-    @field_validator("time")
-    @classmethod
-    def _time(cls, v):
-        if v is None:
-            return v
-        if len(v) != 3 or any(not 0 <= x <= 1 for x in v) or abs(sum(v) - 1) > 0.01:
-            raise ValueError("expected three time shares in [0, 1] summing to 1")
-        return v
-
-
-class FunnelSpec(Frozen):
-    stages: list[FunnelStage] = []
-    cycle_days: int = Field(default=30, ge=0)
-    top_ceiling: Range | None = None
-    pipeline: list[PipelinePerson] = []
-
-
-Answer = bool | float | str | list[str] | None
-
-
-class ReadinessSpec(Frozen):
-    """Answers to the 17-question growth-readiness diagnostic (DOMAIN.md §3, seed 004).
-
-    Numbers where the answer is a number, ``true``/``false`` or short text
-    otherwise; a missing answer means unknown. See ``toolkit.readiness.QUESTIONS``.
-    """
-
-    # product ladder
-    product_ladder: Answer = None
-    membership_after_purchase: Answer = None
-    # growth economics
-    spend_first_30_days: float | None = Field(default=None, ge=0)
-    spend_first_year: float | None = Field(default=None, ge=0)
-    acquisition_online: Answer = None
-    cac_online: float | None = Field(default=None, ge=0)
-    acquisition_offline: Answer = None
-    cac_offline: float | None = Field(default=None, ge=0)
-    lead_generation: Answer = None
-    # sales process
-    enquiry_qualifier: Answer = None
-    qualification_checked_by: Answer = None
-    not_invited_followup: Answer = None
-    act_within_24h: Answer = None
-    systematic_cross_sell: Answer = None
-    nonbuyer_followup: Answer = None
-    reactivation_12_months: Answer = None
-    best_customer_offers: Answer = None
-    subscription_plans: Answer = None
-    # service and referral
-    first_experience: Answer = None
-    followup_30_60_90: Answer = None
-    next_purchase_offer: Answer = None
-    referrals_this_year: float | None = Field(default=None, ge=0)
-    repeat_referrer_share: float | None = Field(default=None, ge=0, le=1)
-    referral_system: Answer = None
-    # ownership
-    owner_responsible: Answer = None
-    forgotten_how_often: Answer = None
-    fixed_by: Answer = None
-    owner_does_everything: Answer = None
-
-
 class ClientSpec(Frozen):
     client: ClientInfo
     history: str
@@ -341,100 +207,6 @@ class ClientSpec(Frozen):
         raise InputError(f"{CLIENT_FILE}: goals: no goal with id {goal_id!r}; expected one of {[g.id for g in self.goals]}")
 
 
-class _FieldProblem(ValueError):
-    """A cross-field problem whose location is not the model's root."""
-
-    def __init__(self, field: str, value, expected: str):
-        self.field, self.value, self.expected = field, value, expected
-        super().__init__(f"{field}: got {value!r}; expected {expected}")
-
-
-def resolve_in_folder(folder: Path, relative: str, file: str, field: str = "path") -> Path:
-    """Resolve a file named in a client file, refusing anything outside the client's folder.
-
-    Symbolic links are followed before the check, so a link inside the folder
-    that points outside it is refused too.
-    """
-    base = Path(folder).resolve()
-    target = (base / relative).resolve()
-    if base != target and base not in target.parents:
-        raise InputError.at(file, field, relative, "a file inside the client folder (no '..', absolute paths or links out)")
-    return target
-
-
-class _ClientLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` (no tags, no objects) that also refuses a key given twice in one mapping.
-
-    Plain PyYAML keeps the last of two ``target:`` lines without a word; a
-    client file must not change a number silently.
-    """
-
-
-def _mapping_without_duplicates(loader: _ClientLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict = {}
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            continue  # "<<: *defaults" may be overridden by the mapping's own keys
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    "while reading a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark)
-            seen[key] = True
-        except TypeError:
-            continue  # unhashable keys are rejected later, with the field's name
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_ClientLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
-
-#: More values than any real client file holds: a YAML alias "bomb" expands to billions.
-MAX_YAML_VALUES = 100_000
-
-
-def _count_values(data, limit: int) -> int:
-    """Values in a loaded document, counting aliases each time they are used; stops past ``limit``."""
-    count, stack = 0, [data]
-    while stack and count <= limit:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return count
-
-
-def _read_yaml(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found; expected a client folder containing {CLIENT_FILE}", file=str(path)) from None
-    except OSError as exc:
-        raise InputError.at(str(path), None, exc.strerror or type(exc).__name__, f"a readable {CLIENT_FILE} file") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError.at(str(path), None, raw[:20], "a UTF-8 text file") from None
-    try:
-        data = yaml.load(text, Loader=_ClientLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "document"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{path}: {where}: invalid YAML ({problem}); expected plain YAML without tags or repeated keys",
-                         file=str(path)) from None
-    except RecursionError:
-        raise InputError.at(str(path), None, "nesting too deep", "a client file of a few nested levels") from None
-    if _count_values(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
-        raise InputError.at(str(path), None, f"more than {MAX_YAML_VALUES:,} values (YAML aliases?)",
-                            "a client file of ordinary size")
-    if not isinstance(data, dict):
-        raise InputError.at(str(path), None, data, "a YAML mapping with client, history and goals")
-    return data
-
-
 def _validation_error(file: str, exc: ValidationError, data: dict) -> InputError:
     errors = exc.errors()
     first = errors[0]
@@ -451,69 +223,6 @@ def _validation_error(file: str, exc: ValidationError, data: dict) -> InputError
         return InputError(f"{file}: {field}: missing; expected this required field", file=file, field=field)
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
     return InputError.at(file, field, first.get("input"), message + more)
-
-
-def read_history(path: Path, *, as_of: str | None = None, file_label: str | None = None) -> pd.DataFrame:
-    """Read a monthly KPI CSV: a ``month`` column (YYYY-MM) then one numeric column per KPI.
-
-    Returns a DataFrame indexed by a monthly PeriodIndex, truncated at ``as_of``.
-    """
-    label = file_label or str(path)
-    try:
-        # keep_default_na=False: a blank or "n/a" cell is a mistake to report, not a silent NaN.
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", skipinitialspace=True, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(f"{label}: file not found; expected a monthly KPI CSV", file=label) from None
-    except OSError as exc:
-        raise InputError.at(label, None, exc.strerror or type(exc).__name__, "a readable monthly KPI CSV file") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        kind = ("not UTF-8 text (UTF-16, Latin-1 or binary?)" if isinstance(exc, UnicodeDecodeError)
-                else "empty file" if isinstance(exc, pd.errors.EmptyDataError) else type(exc).__name__)
-        raise InputError(f"{label}: unreadable CSV ({kind}); expected UTF-8 comma-separated text with a header row", file=label) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if "month" not in frame.columns:
-        other = next((sep for sep in (";", "\t", "|") if len(frame.columns) == 1 and sep in frame.columns[0]), None)
-        hint = f" separated by commas (this file uses {other!r})" if other else ""
-        raise InputError.at(label, "header", list(frame.columns), f"a 'month' column followed by KPI columns{hint}")
-    months = frame.pop("month").str.strip()
-    bad = months[~months.fillna("").str.match(MONTH.pattern)]
-    if len(bad):
-        raise InputError.at(label, f"month (row {bad.index[0] + 2})", bad.iloc[0], "a month as YYYY-MM")
-    index = pd.PeriodIndex(months, freq="M")
-    if index.has_duplicates:
-        raise InputError.at(label, "month", str(index[index.duplicated()][0]), "each month once")
-    if not index.is_monotonic_increasing:
-        raise InputError.at(label, "month", "unsorted", "months in increasing order")
-    expected = pd.period_range(index[0], index[-1], freq="M")
-    if len(expected) != len(index):
-        gap = expected.difference(index)[0]
-        raise InputError.at(label, "month", f"missing {gap}", "consecutive months without gaps")
-    if frame.shape[1] == 0:
-        raise InputError.at(label, "header", ["month"], "at least one KPI column after month")
-    out = {}
-    for col in frame.columns:
-        values = pd.to_numeric(frame[col].str.strip(), errors="coerce")
-        non_numeric = values.isna() & frame[col].notna()
-        if non_numeric.any():
-            row = int(non_numeric.idxmax())
-            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row], "a number (no blank or n/a cells)")
-        if (values < 0).any():
-            row = int((values < 0).idxmax())
-            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row].strip(), "a value >= 0")
-        if not values.map(lambda v: abs(v) < MAX_VALUE).all():
-            row = int((~values.map(lambda v: abs(v) < MAX_VALUE)).idxmax())
-            raise InputError.at(label, f"{col} (row {row + 2})", frame[col][row].strip(), f"a finite value below {MAX_VALUE:.0e}")
-        out[col] = values.to_numpy(dtype=float)
-    kpis = pd.DataFrame(out, index=index)
-    kpis.index.name = "month"
-    if as_of is not None:
-        end = pd.Period(as_of, freq="M")
-        if kpis.index[-1] < end:
-            raise InputError.at(label, "month", f"last month {kpis.index[-1]}", f"history up to as_of {as_of}")
-        kpis = kpis.loc[:end]
-    if len(kpis) < 3:
-        raise InputError.at(label, "month", f"{len(kpis)} months", "at least 3 months of history (12 or more for seasonality)")
-    return kpis
 
 
 def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
@@ -608,13 +317,3 @@ def _zero_driver(section, where: str) -> str | None:
         if r is not None and r.is_exact and (r.value if r.value is not None else r.low) == 0:
             return f"{where}.{name}"
     return None
-
-
-def _must_exist(folder: Path, relative: str, file: str, field: str) -> Path:
-    path = resolve_in_folder(folder, relative, file, field)
-    if not path.exists():
-        raise InputError(f"{file}: {field}: {relative!r} not found; expected an existing file in the client folder",
-                         file=file, field=field)
-    if not path.is_file():
-        raise InputError.at(file, field, relative, "a file (not a folder) in the client folder")
-    return path
