@@ -8,7 +8,9 @@ history of the first goal's metric, when it spans the two years seasonality need
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from toolkit.demand import TrendGrowth, seasonal_band, seasonal_index, to_monthl
 from toolkit.errors import DataError
 from toolkit.spec import ClientSpec
 
-__all__ = ["DemandView", "demand_view"]
+__all__ = ["DemandView", "demand_view", "trends_cache_dir"]
 
 log = logging.getLogger("toolkit")
 MIN_MONTHS = 24
@@ -40,17 +42,39 @@ class DemandView:
         return self.index.sort_index().to_numpy(dtype=float)
 
 
-def _market_series(spec: ClientSpec) -> tuple[pd.Series, str, str, str | None] | None:
-    if spec.market is None or not spec.market.trends:
-        return None
-    from toolkit.sources import read_trends_csv
+def trends_cache_dir() -> Path:
+    """Where live Google Trends answers are cached: ``$GOALCHECK_CACHE_DIR/trends`` or ``~/.cache/goalcheck/trends``.
 
-    frame = read_trends_csv(spec.path(spec.market.trends))
+    Outside the client folder on purpose: a cache refresh is not a change of the client's inputs.
+    """
+    root = os.environ.get("GOALCHECK_CACHE_DIR") or Path.home() / ".cache" / "goalcheck"
+    return Path(root) / "trends"
+
+
+def _live_frame(spec: ClientSpec) -> pd.DataFrame:
+    from toolkit.sources.trends_live import fetch_trends
+
+    query = spec.market.trends_live
+    return fetch_trends(query.terms, query.geo, query.timeframe, category=query.category,
+                        cache_dir=trends_cache_dir())
+
+
+def _market_series(spec: ClientSpec) -> tuple[pd.Series, str, str, str | None] | None:
+    if spec.market is None or not (spec.market.trends or spec.market.trends_live):
+        return None
+    if spec.market.trends:
+        from toolkit.sources import read_trends_csv
+
+        frame = read_trends_csv(spec.path(spec.market.trends))
+        origin = spec.market.trends
+    else:
+        frame = _live_frame(spec)
+        origin = f"live query, {frame.attrs.get('fetched_at', 'cached')}"
     column = frame.columns[0]
     caveat = frame.attrs.get("caveat")
     total = frame.sum(axis=1) if frame.shape[1] > 1 else frame[column]
     label = ", ".join(str(c) for c in frame.columns)
-    return to_monthly(total), f"Google Trends interest for {label} ({spec.market.trends})", "search interest", caveat
+    return to_monthly(total), f"Google Trends interest for {label} ({origin})", "search interest", caveat
 
 
 def demand_view(spec: ClientSpec) -> DemandView | None:

@@ -148,7 +148,8 @@ def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, conf
     if spec.market is not None:
         capacity = estimate_client(spec, keywords=keyword_tables(spec), n=max(n_paths, 2000), seed=seed)
     demand = demand_view(spec)
-    market_season = demand.factors() if demand is not None and spec.market is not None and spec.market.trends else None
+    from_market = spec.market is not None and bool(spec.market.trends or spec.market.trends_live)
+    market_season = demand.factors() if demand is not None and from_market else None
     results = []
     for goal in spec.goals:
         ceiling = capacity.ceiling_for(goal.metric) if capacity is not None else None

@@ -30,7 +30,7 @@ from toolkit.spec_sections import (Answer, EconomicsSpec, FunnelSpec, FunnelStag
 from toolkit.uncertain import Range
 
 __all__ = [
-    "ClientInfo", "Checklist", "Goal", "MarketSpec", "Segment", "Scenario", "EconomicsSpec", "FunnelStage",
+    "ClientInfo", "TrendsQuery", "Checklist", "Goal", "MarketSpec", "Segment", "Scenario", "EconomicsSpec", "FunnelStage",
     "FunnelSpec", "PipelinePerson", "ReadinessSpec", "ClientSpec", "load_client", "read_history", "resolve_in_folder", "CLIENT_FILE", "METRICS",
 ]
 
@@ -136,11 +136,28 @@ class Scenario(Frozen):
     add_segments: list[Segment]
 
 
+class TrendsQuery(Frozen):
+    """A live Google Trends query (pytrends), used when no downloaded Trends CSV is given."""
+
+    terms: list[str] = Field(min_length=1, max_length=5)
+    geo: str = ""
+    timeframe: str = "today 5-y"
+    category: int = Field(default=0, ge=0)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_not_blank(cls, v: list[str]) -> list[str]:
+        if any(not t.strip() for t in v):
+            raise ValueError("expected non-empty search terms")
+        return v
+
+
 class MarketSpec(Segment):
     """The market: one segment given inline, or a list of ``segments``."""
 
     model: Literal["top_down", "bottom_up", "search_demand", "segments"] = "segments"
     trends: str | None = None
+    trends_live: TrendsQuery | None = None
     reachable_share: Range
     segments: list[Segment] = []
     scenarios: list[Scenario] = []
