@@ -58,11 +58,11 @@ References
    Autocorrelations", *Biometrika* 41(3/4), 390-402, 1954.
 """
 
+
 from __future__ import annotations
 
 import logging
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -72,7 +72,9 @@ from scipy import stats
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tsa.seasonal import STL, seasonal_decompose
 
+from toolkit.demand_scaling import scale_to_volume, seasonal_capacity  # noqa: F401  (re-exported)
 from toolkit.errors import DataError, InputError
+from toolkit.monthly import MONTH_NAMES, _is_month_index, to_monthly  # noqa: F401  (re-exported)
 
 __all__ = [
     "MONTH_NAMES",
@@ -90,12 +92,6 @@ __all__ = [
 
 log = logging.getLogger("toolkit")
 
-MONTH_NAMES: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-"""English month names; ``MONTH_NAMES[m - 1]`` names month ``m`` of a seasonal index."""
-
 MIN_MONTHS = 24
 """Months of history needed for a seasonal index: two full cycles, so every
 calendar month is seen at least twice and season is not confused with trend."""
@@ -106,144 +102,6 @@ logs (zeros, Google Trends' ``<1``): such months get a factor near zero instead
 of minus infinity."""
 
 Method = Literal["stl", "classical"]
-_LESS_THAN = re.compile(r"^\s*<\s*([0-9]+(?:[.,][0-9]+)?)\s*$")
-
-
-# --------------------------------------------------------------------------- input
-
-
-def _numeric(series: pd.Series, name: str) -> pd.Series:
-    """Numbers from a Series; ``"<1"``-like strings become half their bound."""
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype(float)
-
-    def convert(v):
-        if isinstance(v, str):
-            text = v.replace("\u00a0", " ").replace("\u202f", " ")
-            m = _LESS_THAN.match(text)
-            if m:
-                return float(m.group(1).replace(",", ".")) / 2
-            text = text.strip().replace(",", ".")
-            try:
-                return float(text)
-            except ValueError:
-                raise InputError.at(None, name, v, "a number (or '<1' as Google Trends writes it)") from None
-        if isinstance(v, bool):
-            raise InputError.at(None, name, v, "a number")
-        try:
-            return float(v)
-        except (TypeError, ValueError):
-            raise InputError.at(None, name, v, "a number") from None
-
-    return series.map(convert).astype(float)
-
-
-def _validated(series, name: str = "series") -> pd.Series:
-    if not isinstance(series, pd.Series):
-        raise InputError.at(None, name, type(series).__name__, "a pandas Series indexed by month, week or day")
-    if len(series) == 0:
-        raise InputError.at(None, name, "an empty series", "a non-empty series")
-    values = _numeric(series, name)
-    bad = values.isna() | ~np.isfinite(values.to_numpy())
-    if bad.any():
-        raise InputError.at(None, f"{name} at {bad.idxmax()}", series[bad.idxmax()], "a finite number (fill or drop missing periods first)")
-    if (values < 0).any():
-        where = (values < 0).idxmax()
-        raise InputError.at(None, f"{name} at {where}", values[where], "demand >= 0")
-    index = series.index
-    if not isinstance(index, (pd.PeriodIndex, pd.DatetimeIndex)):
-        try:
-            index = pd.DatetimeIndex(pd.to_datetime(index))
-        except (TypeError, ValueError):
-            raise InputError.at(None, f"{name}.index", index[0], "dates or monthly periods") from None
-    if index.has_duplicates:
-        raise InputError.at(None, f"{name}.index", str(index[index.duplicated()][0]), "each period once")
-    if not index.is_monotonic_increasing:
-        raise InputError.at(None, f"{name}.index", "unsorted", "periods in increasing order")
-    return pd.Series(values.to_numpy(), index=index, name=series.name)
-
-
-def to_monthly(series: pd.Series) -> pd.Series:
-    """Average a monthly, weekly or daily series to calendar months.
-
-    Parameters
-    ----------
-    series : pandas.Series
-        Non-negative values indexed by a ``PeriodIndex`` or by dates (monthly
-        dates on the 1st, week-start dates as Google Trends writes them, days,
-        or sub-daily stamps). ``"<1"`` strings count as half their bound.
-
-    Returns
-    -------
-    pandas.Series
-        Monthly means on a consecutive monthly ``PeriodIndex`` named ``month``.
-        Each sub-monthly observation counts for every day it covers (a week
-        straddling two months counts in both); months not fully covered at
-        either end of the series are dropped, so a partial first or last
-        month does not bias the mean.
-
-    Raises
-    ------
-    InputError
-        Not a Series; NaN, infinite or negative values; duplicated, unsorted
-        or missing periods.
-    """
-    s = _validated(series)
-    index = s.index
-    if isinstance(index, pd.PeriodIndex):
-        if index.freqstr.startswith("M"):
-            return _consecutive_months(s)
-        step = index[0].end_time.normalize() - index[0].start_time.normalize() + pd.Timedelta(days=1)
-        s = pd.Series(s.to_numpy(), index=index.start_time, name=s.name)
-        return _sub_monthly(s, step)
-    if index.tz is not None:
-        index = index.tz_localize(None)
-        s = pd.Series(s.to_numpy(), index=index, name=s.name)
-    if len(index) >= 2 and (index.day == 1).all() and (index == index.normalize()).all():
-        gaps = np.diff(index.year * 12 + index.month)
-        if (gaps >= 1).all() and np.median(gaps) == 1:
-            return _consecutive_months(pd.Series(s.to_numpy(), index=index.to_period("M"), name=s.name))
-    if len(index) < 2:
-        raise InputError.at(None, "series", "a single date", "at least two observations")
-    step = pd.Timedelta(int(np.median(np.diff(index.as_unit("ns").asi8))), unit="ns")
-    return _sub_monthly(s, step)
-
-
-def _consecutive_months(s: pd.Series) -> pd.Series:
-    expected = pd.period_range(s.index[0], s.index[-1], freq="M")
-    if len(expected) != len(s):
-        gap = expected.difference(s.index)[0]
-        raise InputError.at(None, "series.index", f"missing {gap}", "consecutive months without gaps")
-    out = s.copy()
-    out.index = pd.PeriodIndex(s.index, freq="M", name="month")
-    return out
-
-
-def _sub_monthly(s: pd.Series, step: pd.Timedelta) -> pd.Series:
-    if step < pd.Timedelta(days=1):
-        s = s.groupby(s.index.normalize()).mean()
-        step = pd.Timedelta(days=1)
-    days = int(round(step / pd.Timedelta(days=1)))
-    if days > 7:
-        raise InputError.at(None, "series.index", f"a step of {days} days", "monthly, weekly or daily observations")
-    start = s.index.normalize().as_unit("ns")
-    irregular = np.diff(start.asi8) != days * 86_400 * 10**9
-    if irregular.any():
-        where = start[1:][irregular][0]
-        raise InputError.at(None, "series.index", f"an irregular step before {where.date()}", f"one observation every {days} day(s) without gaps")
-    daily_index = pd.date_range(start[0], start[-1] + pd.Timedelta(days=days - 1), freq="D")
-    daily = pd.Series(np.repeat(s.to_numpy(), days), index=daily_index)
-    by_month = daily.groupby(daily.index.to_period("M"))
-    means, counts = by_month.mean(), by_month.size()
-    full = counts.to_numpy() == means.index.days_in_month.to_numpy()
-    if not full.all():
-        log.info("to_monthly: dropped partial month(s) %s", ", ".join(str(p) for p in means.index[~full]))
-    out = means[full]
-    out.index = pd.PeriodIndex(out.index, freq="M", name="month")
-    out.name = s.name
-    if len(out) == 0:
-        raise DataError("the series covers no complete calendar month; give at least one full month of data")
-    return _consecutive_months(out)
 
 
 # ------------------------------------------------------------------- decomposition
@@ -553,177 +411,6 @@ def trend_growth(
     log.debug("trend_growth: %+.1f%%/yr (%.0f%% interval %+.1f%% to %+.1f%%), n=%d", 100 * result.annual_rate,
               100 * level, 100 * result.low, 100 * result.high, n)
     return result
-
-
-# --------------------------------------------------------------------- scaling
-
-
-def _month_span(anchor_period, index: pd.PeriodIndex) -> pd.PeriodIndex:
-    if anchor_period is None:
-        if len(index) < 12:
-            raise DataError(f"{len(index)} months of interest; the default anchor period is the last 12 months, give anchor_period")
-        return index[-12:]
-    if isinstance(anchor_period, pd.DatetimeIndex):
-        months = anchor_period.to_period("M")
-    elif isinstance(anchor_period, (pd.PeriodIndex, list)):
-        try:
-            months = pd.PeriodIndex(anchor_period, freq="M")
-        except (TypeError, ValueError):
-            raise InputError.at(None, "anchor_period", anchor_period, "months as 'YYYY-MM'") from None
-    elif isinstance(anchor_period, tuple) and len(anchor_period) == 2:
-        try:
-            months = pd.period_range(pd.Period(anchor_period[0], freq="M"), pd.Period(anchor_period[1], freq="M"), freq="M")
-        except (TypeError, ValueError):
-            raise InputError.at(None, "anchor_period", anchor_period, "(first, last) months as 'YYYY-MM'") from None
-    else:
-        try:
-            months = pd.PeriodIndex([pd.Period(anchor_period, freq="M")])
-        except (TypeError, ValueError):
-            raise InputError.at(None, "anchor_period", anchor_period, "(first, last) months as 'YYYY-MM', or a PeriodIndex") from None
-    missing = months.difference(index)
-    if len(missing):
-        raise InputError.at(None, "anchor_period", str(missing[0]), f"months within the interest series ({index[0]} to {index[-1]})")
-    return months
-
-
-def scale_to_volume(
-    interest: pd.Series,
-    *,
-    anchor_monthly_volume=None,
-    anchor_period=None,
-    anchor_series: pd.Series | None = None,
-) -> pd.Series:
-    """Turn relative interest (Google Trends 0-100) into absolute monthly demand.
-
-    ``volume_t = interest_t * anchor / mean(interest over the anchor months)``,
-    so the scaled series averages exactly ``anchor`` over the anchor months
-    and keeps the shape of the interest series.
-
-    Parameters
-    ----------
-    interest : pandas.Series
-        Relative interest, monthly or sub-monthly (averaged to months first).
-    anchor_monthly_volume : float or Range-like, optional
-        Known average monthly volume over ``anchor_period`` (a keyword tool's
-        "average monthly searches" covers the last 12 months). A ``Range`` is
-        used at its median; to carry its uncertainty, scale samples with
-        :func:`seasonal_capacity` instead.
-    anchor_period : tuple, list, PeriodIndex or str, optional
-        Months the anchor volume refers to: a tuple ``(first, last)`` of
-        'YYYY-MM' is an inclusive range, a list or PeriodIndex lists the
-        months, a single 'YYYY-MM' is one month. Default: the last 12 months of
-        ``interest``.
-    anchor_series : pandas.Series, optional
-        Absolute monthly volumes (e.g. a Wordstat dynamics export) used instead
-        of ``anchor_monthly_volume``: the factor is the ratio of their sums over
-        the months both series cover (``anchor_period`` restricts them).
-
-    Returns
-    -------
-    pandas.Series
-        Monthly absolute demand on the interest's monthly PeriodIndex, named
-        ``volume``.
-
-    Raises
-    ------
-    InputError
-        Neither or both anchors given; anchor not positive; anchor months
-        outside the interest series.
-    DataError
-        Interest is zero over the anchor months, or the series do not overlap.
-    """
-    monthly = to_monthly(interest)
-    if (anchor_monthly_volume is None) == (anchor_series is None):
-        raise InputError.at(None, "anchor", "both" if anchor_series is not None else "neither",
-                            "exactly one of anchor_monthly_volume or anchor_series")
-    if anchor_series is not None:
-        anchor = to_monthly(anchor_series)
-        common = monthly.index.intersection(anchor.index)
-        if anchor_period is not None:
-            common = common.intersection(_month_span(anchor_period, monthly.index))
-        if len(common) == 0:
-            raise DataError(f"the anchor series ({anchor.index[0]} to {anchor.index[-1]}) and the interest series "
-                            f"({monthly.index[0]} to {monthly.index[-1]}) share no month; anchor on overlapping months")
-        if len(common) < 12:
-            log.warning("scale_to_volume: only %d overlapping month(s); the scale may carry part of a season", len(common))
-        base, target = float(monthly[common].sum()), float(anchor[common].sum())
-    else:
-        volume = anchor_monthly_volume
-        if not isinstance(volume, (int, float)) or isinstance(volume, bool):
-            from toolkit.uncertain import as_range
-
-            try:
-                volume = as_range(volume).median
-            except Exception as exc:  # pydantic ValidationError or TypeError
-                raise InputError.at(None, "anchor_monthly_volume", anchor_monthly_volume,
-                                    f"a positive number or a Range ({str(exc).splitlines()[0]})") from None
-        if not (math.isfinite(volume) and volume > 0):
-            raise InputError.at(None, "anchor_monthly_volume", volume, "a positive number of monthly searches or sales")
-        months = _month_span(anchor_period, monthly.index)
-        base, target = float(monthly[months].mean()), float(volume)
-    if base <= 0:
-        raise DataError("interest is zero over the anchor months; choose anchor months with non-zero interest")
-    out = monthly * (target / base)
-    out.name = "volume"
-    return out
-
-
-def seasonal_capacity(avg_capacity_samples: np.ndarray, index: pd.Series, months: pd.PeriodIndex) -> np.ndarray:
-    """Monthly capacity samples: average monthly capacity x the month's seasonal factor.
-
-    Parameters
-    ----------
-    avg_capacity_samples : numpy.ndarray
-        Monte Carlo draws of the average monthly capacity, shape ``(n_samples,)``.
-    index : pandas.Series
-        Seasonal factors indexed 1..12 (from :func:`seasonal_index`); they are
-        rescaled to average 1 if they do not already, so capacity over a whole
-        year is preserved.
-    months : pandas.PeriodIndex
-        The months to produce (monthly periods, or anything
-        ``pd.PeriodIndex(months, freq="M")`` accepts).
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(n_samples, len(months))``; row ``i`` is sample ``i``'s
-        capacity in each month.
-    """
-    samples = np.asarray(avg_capacity_samples, dtype=float)
-    if samples.ndim != 1 or samples.size == 0:
-        raise InputError.at(None, "avg_capacity_samples", f"shape {samples.shape}", "a 1-D array of samples")
-    if not np.isfinite(samples).all() or (samples < 0).any():
-        raise InputError.at(None, "avg_capacity_samples", "NaN, infinite or negative draws", "finite draws >= 0")
-    factors = _checked_index(index)
-    try:
-        periods = months if isinstance(months, pd.PeriodIndex) else pd.PeriodIndex(months, freq="M")
-    except (TypeError, ValueError):
-        raise InputError.at(None, "months", months, "a monthly PeriodIndex") from None
-    return samples[:, None] * factors.loc[periods.month].to_numpy()[None, :]
-
-
-def _is_month_index(index) -> bool:
-    if not isinstance(index, pd.Series):
-        return False
-    try:
-        return sorted(int(m) for m in index.index) == list(range(1, 13))
-    except (TypeError, ValueError):
-        return False
-
-
-def _checked_index(index: pd.Series) -> pd.Series:
-    if not _is_month_index(index):
-        raise InputError.at(None, "index", getattr(index, "index", index), "12 seasonal factors indexed 1..12 (seasonal_index())")
-    values = index.astype(float)
-    if not np.isfinite(values).all() or (values < 0).any() or values.sum() <= 0:
-        raise InputError.at(None, "index", "non-finite or negative factors", "factors >= 0 averaging 1")
-    mean = float(values.mean())
-    if abs(mean - 1) > 1e-9:
-        log.info("seasonal index averaged %.4f; rescaled to 1", mean)
-        values = values / mean
-    values.index = values.index.astype(int)
-    return values
-
 
 # --------------------------------------------------------------------- summary
 
