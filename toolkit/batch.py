@@ -25,7 +25,7 @@ from pathlib import Path
 from toolkit.atomic import atomic_write_text
 from toolkit.errors import InputError
 from toolkit.export import PROJECT_ROOT, _exporter, export_html
-from toolkit.spec import CLIENT_FILE, load_client
+from toolkit.layout import CLIENT_FILE
 from toolkit.warm import MATHS_THREAD_VARS
 
 __all__ = ["ReportOutcome", "ReportJob", "run_report", "run_batch", "render_client", "find_clients",
@@ -110,6 +110,8 @@ def _render_with(kernel, job: ReportJob, template=None) -> ReportOutcome:
     from toolkit.fingerprint import client_fingerprint
     from toolkit.record import read_records
 
+    from toolkit.spec import load_client
+
     started = time.perf_counter()
     client_dir = Path(job.client_dir).resolve()
     folder = client_dir.name
@@ -169,6 +171,8 @@ def run_report(client_dir: str | Path, out_dir: str | Path, *, seed: int = 0, n_
     Input errors are caught before any kernel starts; they and any failure of
     the run come back as a failed :class:`ReportOutcome`, never half a file.
     """
+    from toolkit.spec import load_client
+
     job = ReportJob(Path(client_dir), Path(out_dir), seed, n_paths, confidence, as_of, timeout)
     try:
         load_client(Path(client_dir), as_of=as_of)
@@ -233,8 +237,6 @@ def run_batch(clients_dir: str | Path, out_dir: str | Path, *, jobs: int | None 
     progress : callable, optional
         Called with each :class:`ReportOutcome` as it completes.
     """
-    from toolkit.portfolio import write_portfolio
-
     clients = find_clients(clients_dir)
     if not clients:
         raise InputError(f"{clients_dir}: no client folders found; expected sub-folders holding {CLIENT_FILE}")
@@ -268,6 +270,9 @@ def run_batch(clients_dir: str | Path, out_dir: str | Path, *, jobs: int | None 
             else:
                 _run_on_processes(pending, workers, collect)
     finally:
+        # Imported here: it loads the report stack, which the parent does not need to start its workers.
+        from toolkit.portfolio import write_portfolio
+
         outcomes.sort(key=lambda o: (o.client_id, o.folder))
         write_portfolio(outcomes, out)
     return outcomes

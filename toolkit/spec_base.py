@@ -12,11 +12,11 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from toolkit.layout import CLIENT_FILE  # noqa: F401 - part of this module's API
 from toolkit.uncertain import Range
 
 __all__ = ["Frozen", "CLIENT_FILE", "MONTH", "MAX_VALUE"]
 
-CLIENT_FILE = "client.yaml"
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 #: Largest value a history cell or a target may hold: anything larger is a unit or typing mistake.
 MAX_VALUE = 1e15
