@@ -270,7 +270,7 @@ def run_batch(clients_dir: str | Path, out_dir: str | Path, *, jobs: int | None 
             else:
                 _run_on_processes(pending, workers, collect)
     finally:
-        # Imported here: it loads the report stack, which the parent does not need to start its workers.
+        # Imported here, not at the top: its pandas import is not needed before the workers start.
         from toolkit.portfolio import write_portfolio
 
         outcomes.sort(key=lambda o: (o.client_id, o.folder))

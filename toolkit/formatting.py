@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["mpl_text", "fmt_number", "fmt_money", "fmt_percent", "fmt_month", "fmt_range", "Html", "Safe", "html_table", "esc"]
+__all__ = ["VERDICT_LABELS", "verdict_badge", "mpl_text", "fmt_number", "fmt_money", "fmt_percent", "fmt_month", "fmt_range", "Html", "Safe", "html_table", "esc"]
 
 
 def mpl_text(text: object) -> str:
@@ -81,3 +81,15 @@ def html_table(columns: Sequence[str], rows: Iterable[Sequence], *, css_class: s
     head = "".join(f"<th>{_cell(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     return Html(f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+
+
+VERDICT_LABELS = {
+    "attainable": "Attainable",
+    "stretch": "Stretch",
+    "unattainable": "Not attainable by the deadline",
+    "beyond_capacity": "Beyond market capacity",
+}
+
+
+def verdict_badge(verdict: str) -> Safe:
+    return Safe(f'<span class="gc-verdict gc-verdict-{esc(verdict)}">{esc(VERDICT_LABELS.get(verdict, verdict))}</span>')

@@ -18,7 +18,7 @@ from toolkit.assess import reach_dates  # noqa: E402
 from toolkit.formatting import mpl_text as plain  # noqa: E402
 from toolkit.report import GoalResult  # noqa: E402
 
-__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "STANDARD_MARGINS"]
+__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "label_margins", "STANDARD_MARGINS"]
 
 FAN = "#1f5f8b"
 TARGET = "#c62828"
@@ -97,6 +97,19 @@ def plot_reach_dates(result: GoalResult, *, ax=None):
 # Margins (inches) for charts with short tick labels: fixed margins save the extra layout
 # pass of bbox_inches="tight", about 40% of a chart's rendering time.
 STANDARD_MARGINS = {"left": 1.0, "right": 0.2, "top": 0.45, "bottom": 0.6}
+
+
+def label_margins(ax, *, base: dict = STANDARD_MARGINS) -> dict:
+    """Fixed margins wide enough for the y tick labels of a bar chart with named bars.
+
+    A width estimate from characters and font size (0.6 em a character, generous for
+    DejaVu Sans) replaces measuring the rendered text, which costs a full layout pass.
+    """
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    size = max((t.get_fontsize() for t in ax.get_yticklabels()), default=10)
+    longest = max((len(t) for t in labels), default=0)
+    extra = 0.3 if ax.get_ylabel() else 0.0
+    return {**base, "left": max(base["left"], 0.25 + extra + longest * size * 0.6 / 72)}
 
 
 def figure_html(fig, *, alt: str, margins: dict | None = None) -> str:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from toolkit.atomic import atomic_write_text
 from toolkit.export import TEMPLATES_DIR
-from toolkit.formatting import Html, Safe, esc, fmt_month, fmt_number, fmt_percent, html_table
-from toolkit.sections import verdict_badge
+from toolkit.formatting import Html, Safe, esc, fmt_month, fmt_number, fmt_percent, html_table, verdict_badge
 
 __all__ = ["write_portfolio", "portfolio_html"]
 

@@ -8,24 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from toolkit.formatting import Html, Safe, esc, fmt_month, fmt_number, fmt_percent, fmt_range, html_table
+from toolkit.formatting import (VERDICT_LABELS, Html, Safe, esc, fmt_month, fmt_number, fmt_percent,  # noqa: F401
+                                fmt_range, html_table, verdict_badge)
 from toolkit.report import ClientAnalysis, GoalResult
 from toolkit.spec import ClientSpec
 
 __all__ = ["title_block", "goals_table", "verdict_table", "reach_sentence", "milestone_table",
            "capacity_table", "assumptions_table", "verdict_badge", "VERDICT_LABELS", "goal_sections"]
-
-VERDICT_LABELS = {
-    "attainable": "Attainable",
-    "stretch": "Stretch",
-    "unattainable": "Not attainable by the deadline",
-    "beyond_capacity": "Beyond market capacity",
-}
-
-
-def verdict_badge(verdict: str) -> Safe:
-    return Safe(f'<span class="gc-verdict gc-verdict-{esc(verdict)}">{esc(VERDICT_LABELS.get(verdict, verdict))}</span>')
-
 
 def _tick(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "not recorded"}[value]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from toolkit.formatting import Html, esc, fmt_number, fmt_percent, html_table
-from toolkit.plotting import figure_html
+from toolkit.plotting import figure_html, label_margins
 from toolkit.report import ClientAnalysis
 
 __all__ = ["checklist_section", "economics_section", "pipeline_section", "readiness_section"]
@@ -60,7 +60,7 @@ def economics_section(analysis: ClientAnalysis) -> Html:
             parts.append(str(html_table(["Stage", "P10", "P50", "P90"], rows)))
             fig, ax = plt.subplots(figsize=(8, 2.8))
             plot_funnel_volumes(econ.volumes, ax=ax)
-            parts.append(figure_html(fig, alt="Required funnel volumes per month"))
+            parts.append(figure_html(fig, alt="Required funnel volumes per month", margins=label_margins(ax)))
         if econ.top_of_funnel is not None and getattr(econ.top_of_funnel, "note", None):
             parts.append(f"<p>{esc(econ.top_of_funnel.note)}</p>")
         if econ.levers is not None:

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 
 from toolkit.demand import summarise_demand
 from toolkit.formatting import Html, esc, fmt_number, html_table
-from toolkit.plotting import STANDARD_MARGINS, figure_html
+from toolkit.plotting import STANDARD_MARGINS, figure_html, label_margins
 from toolkit.report import ClientAnalysis
 from toolkit.sections import capacity_table
 
@@ -32,7 +32,7 @@ def capacity_section(analysis: ClientAnalysis) -> Html:
                  "and high end and the others at their medians. Narrowing the widest bars narrows the answer.</p>")
     fig, ax = plt.subplots(figsize=(8, 3.2))
     plot_tornado(est, ax=ax, output="units")
-    parts.append(figure_html(fig, alt="Tornado chart of capacity drivers"))
+    parts.append(figure_html(fig, alt="Tornado chart of capacity drivers", margins=label_margins(ax)))
     market = analysis.spec.market
     if market is not None and market.scenarios:
         table = compare_scenarios(market, keywords=keyword_tables(analysis.spec), n=min(analysis.n_paths, 5000),

@@ -62,13 +62,13 @@ def _summary(r) -> str:
 def _one(r, history=None) -> str:
     import matplotlib.pyplot as plt
 
-    from toolkit.plotting import figure_html
+    from toolkit.plotting import STANDARD_MARGINS, figure_html
     from toolkit.plotting_progress import plot_progress
 
     parts = [f"<h3>{esc(r.statement)} {status_badge(r.status)}</h3>", _summary(r)]
     fig, ax = plt.subplots(figsize=(8, 3.6))
     plot_progress(r, history=history, ax=ax)
-    parts.append(figure_html(fig, alt=f"Progress against the plan for {r.statement}"))
+    parts.append(figure_html(fig, alt=f"Progress against the plan for {r.statement}", margins=STANDARD_MARGINS))
     rows = [[fmt_month(m.month), fmt_number(m.target), "—" if m.actual != m.actual else fmt_number(m.actual),
              _MILESTONE_LABELS.get(m.status, m.status), _signed_percent(m.gap_pct)]
             for m in r.milestones.itertuples(index=False)]
