@@ -31,7 +31,11 @@ def resolve_in_folder(folder: Path, relative: str, file: str, field: str = "path
     return target
 
 
-class _ClientLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the same safe constructor, ~10x faster to parse.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ClientLoader(_SafeBase):
     """``yaml.SafeLoader`` (no tags, no objects) that also refuses a key given twice in one mapping.
 
     Plain PyYAML keeps the last of two ``target:`` lines without a word; a
@@ -59,6 +63,23 @@ _ClientLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 
 #: More values than any real client file holds: a YAML alias "bomb" expands to billions.
 MAX_YAML_VALUES = 100_000
+
+
+#: Far deeper than any client file; deeper documents only serve to exhaust the stack later on.
+MAX_YAML_DEPTH = 64
+
+
+def _too_deep(data, limit: int = MAX_YAML_DEPTH) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
 
 
 def _count_values(data, limit: int) -> int:
@@ -96,9 +117,12 @@ def _read_yaml(path: Path) -> dict:
                          file=str(path)) from None
     except RecursionError:
         raise InputError.at(str(path), None, "nesting too deep", "a client file of a few nested levels") from None
+    # Size first: an alias bomb would make the depth walk itself endless.
     if _count_values(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
         raise InputError.at(str(path), None, f"more than {MAX_YAML_VALUES:,} values (YAML aliases?)",
                             "a client file of ordinary size")
+    if _too_deep(data):
+        raise InputError.at(str(path), None, "nesting too deep", "a client file of a few nested levels")
     if not isinstance(data, dict):
         raise InputError.at(str(path), None, data, "a YAML mapping with client, history and goals")
     return data
