@@ -153,6 +153,11 @@ def _worker_kernel():
     if getattr(_local, "template", None) is None:
         _local.template = _load_template()
         _exporter()  # load the HTML templates while the kernel does its imports
+        import gc
+
+        # This worker's modules and templates live as long as it does: keep the collector off them.
+        gc.collect()
+        gc.freeze()
     return kernel
 
 
