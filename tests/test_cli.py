@@ -62,3 +62,19 @@ def test_assess_bad_arguments_exit_2():
     result = run("assess", "--history", SAMPLE_CLIENTS / "acme-cases" / "history.csv", "--metric", "sales",
                  "--target", 500, "--deadline", "2026-01")
     assert result.exit_code == 2 and "--deadline" in result.stderr
+
+
+def test_capacity_json_contract():
+    result = run("capacity", SAMPLE_CLIENTS / "lumen-dental", "--n", 4000, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for part in ("capacity", "ceiling"):
+        for output in ("units", "money"):
+            q = data[part][output]
+            assert q["p10"] <= q["p50"] <= q["p90"]
+    assert data["ceiling"]["units"]["p50"] < data["capacity"]["units"]["p50"]
+    shares = [d["variance_share_units"] for d in data["drivers"]]
+    assert {d["driver"] for d in data["drivers"]} >= {"conversion", "searches", "position"}
+    assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 1.05
+    again = json.loads(run("capacity", SAMPLE_CLIENTS / "lumen-dental", "--n", 4000, "--json").stdout)
+    assert again == data
