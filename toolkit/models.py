@@ -146,6 +146,17 @@ def classical_seasonal(
     trend = np.full(n, np.nan)
     half = period // 2
     trend[half:n - half] = np.convolve(z, w, mode="valid")
+    # The centred average leaves the first and last half-season without a
+    # trend, so the latest months -- which the year weights favour -- never
+    # entered the profile. Extend the trend to both ends by the straight line
+    # through its nearest half-season of values, as X-11 (asymmetric end
+    # filters) and STL (local fits) do.
+    if n - 2 * half >= half:
+        for known, missing in (
+            (np.arange(n - 2 * half, n - half), np.arange(n - half, n)),
+            (np.arange(half, 2 * half), np.arange(0, half)),
+        ):
+            trend[missing] = np.polyval(np.polyfit(known, trend[known], 1), missing)
     detr = z - trend
     idx = np.zeros(12)
     noise = np.zeros(12)
