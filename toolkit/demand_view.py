@@ -65,7 +65,7 @@ def _market_series(spec: ClientSpec) -> tuple[pd.Series, str, str, str | None] |
     if spec.market.trends:
         from toolkit.sources import read_trends_csv
 
-        frame = read_trends_csv(spec.path(spec.market.trends))
+        frame = spec.demand_file(spec.market.trends, read_trends_csv)
         origin = spec.market.trends
     else:
         frame = _live_frame(spec)

@@ -127,7 +127,7 @@ def keyword_tables(spec: ClientSpec) -> dict[str, pd.DataFrame]:
     if spec.market is None:
         return {}
     segments = spec.market.base_segments() + [s for sc in spec.market.scenarios for s in sc.add_segments]
-    return {s.keywords: read_keywords(spec.path(s.keywords)) for s in segments if s.keywords}
+    return {s.keywords: spec.demand_file(s.keywords, read_keywords) for s in segments if s.keywords}
 
 
 def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, confidence: float = 0.8) -> ClientAnalysis:

@@ -189,6 +189,7 @@ class ClientSpec(Frozen):
 
     _folder: Path = PrivateAttr(default=Path("."))
     _kpis: pd.DataFrame | None = PrivateAttr(default=None)
+    _demand_files: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _goals_after_as_of(self) -> "ClientSpec":
@@ -216,6 +217,15 @@ class ClientSpec(Frozen):
 
     def path(self, relative: str) -> Path:
         return resolve_in_folder(self._folder, relative, CLIENT_FILE)
+
+    def demand_file(self, relative: str, reader) -> pd.DataFrame:
+        """A keywords or Trends export named in the market section, read once per loaded client.
+
+        ``load_client`` already reads every one to validate it; later calls reuse that read.
+        """
+        if relative not in self._demand_files:
+            self._demand_files[relative] = reader(self.path(relative))
+        return self._demand_files[relative]
 
     def goal(self, goal_id: str) -> Goal:
         for g in self.goals:
@@ -313,11 +323,13 @@ def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
                     raise InputError.at(file, f"{where}.position", segment.position.label(), "search positions >= 1 (1 = top result)")
             if segment.keywords:
                 table = read_keywords(_must_exist(folder, segment.keywords, file, f"{where}.keywords"))
+                spec._demand_files[segment.keywords] = table
                 if not table["searches_high"].sum() > 0:
                     raise InputError.at(str(folder / segment.keywords), "monthly_searches", "0 in every row",
                                         "at least one keyword searched more than 0 times a month")
         if spec.market.trends:
-            read_trends_csv(_must_exist(folder, spec.market.trends, file, "market.trends"))
+            trends = read_trends_csv(_must_exist(folder, spec.market.trends, file, "market.trends"))
+            spec._demand_files[spec.market.trends] = trends
     spec._kpis = kpis
     return spec
 
