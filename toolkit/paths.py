@@ -3,8 +3,10 @@
 Formula (log scale, ``x_t = log(y_t + c)``, ``c = 0`` unless the history has
 zeros)::
 
-    x_t = s_{month(t)} + z_t                      (seasonal profile s, mean 0)
-    zhat_{n+h} = (Theta_h + Damped_h) / 2    [blended with Logistic_h near a ceiling]
+    x_t = S_t + z_t                (seasonal component S, mean 0 in each year)
+    zhat_{n+h} = (M_h + Q_h) / 2,  M = (Theta + Damped) / 2 on months,
+                                   Q = the same on quarterly means
+                                   [blended with Logistic_h near a ceiling]
     x_{n+h}^(k) = s_{month(n+h)} + zhat_{n+h} + g_h * E_h^(k)
     E_h = e_h + alpha * (e_1 + ... + e_{h-1}) + h * delta,
           e = sigma * (bootstrapped standardised one-step errors,
@@ -16,8 +18,11 @@ zeros)::
 chosen per series by rolling-origin error), damped-trend exponential smoothing
 and a logistic growth curve toward the ceiling (joined only when the trend
 approaches the ceiling within the horizon, weighted against the trend blend by
-inverse rolling-origin MSE), all in :mod:`toolkit.models`; ``s`` is the history's seasonal profile shrunk toward
-the Google Trends shape (or toward none); ``g_h`` the spread factor calibrated
+inverse rolling-origin MSE), all in :mod:`toolkit.models`, blended at two
+frequencies in :mod:`toolkit.blend`; ``S`` is the history's seasonality, each
+year's estimated around that year (shapes drift), and ``s`` the latest year's
+profile, both shrunk toward the Google Trends shape (or toward none);
+``g_h`` the spread factor calibrated
 on rolling-origin errors of the client's own history
 (:mod:`toolkit.calibration`); ``sd_b`` the standard error of the trend slope
 (parameter uncertainty, which is what widens short histories); and the last
@@ -41,18 +46,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from toolkit.blend import BURN_IN, rolling_mse, temporal_blend
 from toolkit.calibration import TAIL_DF, model_variance, rolling_errors, spread_factor
 from toolkit.errors import DataError, InputError
-from toolkit.models import (
-    classical_seasonal,
-    damped_forecasts,
-    expanding_slopes,
-    fit_damped,
-    logistic_forecasts,
-    fit_ses,
-    seasonal_test,
-    theta_forecasts,
-)
+from toolkit.models import classical_seasonal, logistic_forecasts, seasonal_test
 
 __all__ = ["PathEnsemble", "simulate_paths", "forecast_table", "saturate", "MIN_HISTORY", "MIN_PATHS"]
 
@@ -233,8 +230,13 @@ def _ceiling_draws(arr: np.ndarray | None, n_paths: int, rng: np.random.Generato
 
 def _seasonal_profile(
     x: np.ndarray, months: np.ndarray, seasonal_index
-) -> tuple[np.ndarray, str, float]:
-    """Seasonal profile, its description, and the parameters it spent.
+) -> tuple[np.ndarray, np.ndarray, str, float]:
+    """Seasonal profile, the history's seasonal component, the profile's
+    description, and the parameters it spent.
+
+    The profile is the seasonality as of the latest year, which the forecast
+    carries forward; the component (one value per history month) is the one
+    removed from the history, estimated around each month's own year.
 
     The last value is the effective number of seasonal parameters estimated
     from the history (11 for an unshrunk profile, 11 x the shrinkage factor
@@ -260,19 +262,20 @@ def _seasonal_profile(
     # carries. On M3 this beats the Theta method's yes/no ACF test (sMAPE
     # 13.40 vs 13.51, Brier 0.114 vs 0.116).
     if n >= 36:
-        profile = classical_seasonal(x, months, prior=base)
+        profile, component = classical_seasonal(x, months, prior=base, moving=True)
         raw = classical_seasonal(x, months, prior=None)
         spread = float(np.linalg.norm(raw - base))
         share = float(np.linalg.norm(profile - base)) / spread if spread > 0 else 0.0
         name = "seasonal(history+index)" if trends is not None else "seasonal(history)"
         if not np.any(profile != base):
             name = "seasonal(index)" if trends is not None else "nonseasonal"
-        return profile, name, 11.0 * share
+        return profile, component, name, 11.0 * share
     if trends is not None:
-        return trends, "seasonal(index)", 0.0
+        return trends, trends[months], "seasonal(index)", 0.0
     if n >= 24 and seasonal_test(x):
-        return classical_seasonal(x, months, prior=None), "seasonal(history)", 11.0
-    return np.zeros(12), "nonseasonal", 0.0
+        profile = classical_seasonal(x, months, prior=None)
+        return profile, profile[months], "seasonal(history)", 11.0
+    return np.zeros(12), np.zeros(n), "nonseasonal", 0.0
 
 
 def simulate_paths(
@@ -336,8 +339,8 @@ def simulate_paths(
     offset = 0.0 if y.min() > 0 else 0.05 * float(y[y > 0].mean())
     x = np.log(y + offset)
     months = np.asarray(hist.index.month) - 1
-    season, season_name, season_params = _seasonal_profile(x, months, seasonal_index)
-    z = x - season[months]
+    season, component, season_name, season_params = _seasonal_profile(x, months, seasonal_index)
+    z = x - component
 
     log_ceiling = None
     if ceiling is not None:
@@ -380,75 +383,30 @@ def _shocks(rng: np.random.Generator, resid: np.ndarray, shape) -> np.ndarray:
     return (pick + bw * rng.standard_normal(shape)) / np.sqrt(1.0 + bw * bw)
 
 
-#: Theta coefficients tried per series (2 = classic; inf = full OLS slope).
-_THETAS = (2.0, 4.0, np.inf)
-#: Fewest months before the Theta coefficient is chosen from the data.
-_MIN_THETA_CHOICE = 48
-
-
-def _rolling_mse(forecasts: np.ndarray, z: np.ndarray, burn_in: int) -> float:
-    """Mean squared rolling-origin error over horizons 1-18 (0 if none)."""
-    err = rolling_errors(forecasts, z, burn_in)[:, :18]
-    return float(np.nanmean(err**2)) if np.isfinite(err).any() else 0.0
-
-
-def _best_theta(ses, slope: np.ndarray, z: np.ndarray, H: int, burn_in: int) -> np.ndarray:
-    """Theta forecasts with the coefficient of least rolling-origin error.
-
-    Choosing theta per series (Fiorucci et al. 2016) rather than fixing it at 2
-    lets strongly trending, smooth series keep more of their trend (on M3,
-    when introduced: Brier 0.1135 -> 0.1122, sMAPE unchanged at 13.35).
-    """
-    if len(z) < _MIN_THETA_CHOICE:
-        # Short histories cannot tell a lasting trend from a run of luck; a
-        # free choice there overfits (M3 cut to 14/24 months: sMAPE 18.2/16.4
-        # with it, 17.2/16.0 with the classic theta = 2).
-        return theta_forecasts(ses, slope, H, theta=2.0)
-    best, best_mse = None, np.inf
-    for theta in _THETAS:
-        cand = theta_forecasts(ses, slope, H, theta=theta)
-        mse = _rolling_mse(cand, z, burn_in)
-        if best is None or mse < best_mse:
-            best, best_mse = cand, mse
-    return best
-
-
 def _fit_core(
     z: np.ndarray, horizon: int, log_ceiling: float | None = None, extra_params: float = 0.0
 ) -> dict:
     """Fit the models on deseasonalised log values and calibrate the spread."""
     n = len(z)
-    ses = fit_ses(z)
-    damped = fit_damped(z)
     t = np.arange(n)
-    # The slope each origin could have known: rolling-origin errors then
-    # include the trend's estimation error, which a full-sample slope hides.
-    slope = expanding_slopes(z)
     H = max(horizon, 1)
-    # Equal weights, measured on M3 (benchmarks/backtest_m3.py): the 50/50
-    # blend beats either model alone (sMAPE 13.50 vs 13.67 / 13.67) and beats
-    # inverse-MSE weights from rolling-origin errors over Theta, damped, SES and
-    # drift (13.60-13.94, Brier no better): fit-based weights chase noise, so
-    # fit only picks the Theta coefficient, a one-parameter choice.
-    burn_in = min(3, n - 2)
-    members = [_best_theta(ses, slope, z, H, burn_in), damped_forecasts(damped, H)]
-    names = ["theta", "damped"]
-    base_end = float((members[0][-1, -1] + members[1][-1, -1]) / 2)
-    if log_ceiling is not None and base_end > log_ceiling + np.log(_CURVE_SHARE):
+    burn_in = min(BURN_IN, n - 2)
+    blend = temporal_blend(z, H)
+    ses, damped = blend.ses, blend.damped
+    fc = blend.forecasts
+    names = list(blend.members)
+    if log_ceiling is not None and float(fc[-1, -1]) > log_ceiling + np.log(_CURVE_SHARE):
         # A ceiling the trend approaches within the horizon adds a growth
         # curve, so trends bend toward it instead of running into the cap; a
         # distant ceiling leaves the forecast alone.
         logistic = logistic_forecasts(z, log_ceiling, ses.alpha, H)
         if logistic is not None:
-            members.append(logistic)
             names.append("logistic")
-    fc = 0.5 * members[0] + 0.5 * members[1]
-    if len(members) == 3:
-        # Trend blend or growth curve: weighted by inverse rolling-origin MSE,
-        # as the two disagree most exactly when the ceiling is near.
-        mse = [_rolling_mse(f, z, burn_in) for f in (fc, members[2])]
-        w = (1 / max(mse[1], 1e-12)) / (1 / max(mse[0], 1e-12) + 1 / max(mse[1], 1e-12))
-        fc = (1 - w) * fc + w * members[2]
+            # Trend blend or growth curve: weighted by inverse rolling-origin
+            # MSE, as the two disagree most exactly when the ceiling is near.
+            mse = [rolling_mse(f, z, burn_in) for f in (fc, logistic)]
+            w = (1 / max(mse[1], 1e-12)) / (1 / max(mse[0], 1e-12) + 1 / max(mse[1], 1e-12))
+            fc = (1 - w) * fc + w * logistic
     err = rolling_errors(fc, z, burn_in)
     one_step = err[:, 0][~np.isnan(err[:, 0])]
     # Degrees-of-freedom correction: level, slope and smoothing weights are
@@ -478,5 +436,5 @@ def _fit_core(
         "std_resid": std_resid,
         "ses_alpha": ses.alpha,
         "damped": (damped.alpha, damped.beta, damped.phi),
-        "slope": float(slope[-1]),
+        "slope": blend.slope,
     }
