@@ -65,6 +65,7 @@ import numpy as np
 __all__ = [
     "seasonal_test",
     "classical_seasonal",
+    "detrended",
     "SesFit",
     "DampedFit",
     "fit_ses",
@@ -120,7 +121,7 @@ def seasonal_test(z: np.ndarray, period: int = 12, detrend: bool = False) -> boo
     return bool(abs(r[period]) > limit)
 
 
-def _detrended(z: np.ndarray, period: int) -> np.ndarray:
+def detrended(z: np.ndarray, period: int = 12) -> np.ndarray:
     """``z`` minus its centred 2 x period moving average, extended to both ends."""
     n = len(z)
     w = np.r_[0.5, np.ones(period - 1), 0.5] / period
@@ -192,7 +193,7 @@ def classical_seasonal(
         component, shape ``(len(z),)``.
     """
     n = len(z)
-    detr = _detrended(z, period)
+    detr = detrended(z, period)
     # Years counted back from the last observation, so the latest year is 0
     # and holds each calendar month once.
     ages = (n - 1 - np.arange(n)) // period

@@ -50,6 +50,7 @@ from toolkit.blend import BURN_IN, rolling_mse, temporal_blend
 from toolkit.calibration import TAIL_DF, model_variance, rolling_errors, spread_factor
 from toolkit.errors import DataError, InputError
 from toolkit.models import classical_seasonal, logistic_forecasts, seasonal_test
+from toolkit.outliers import clean_outliers
 
 __all__ = ["PathEnsemble", "simulate_paths", "forecast_table", "saturate", "MIN_HISTORY", "MIN_PATHS"]
 
@@ -339,7 +340,10 @@ def simulate_paths(
     offset = 0.0 if y.min() > 0 else 0.05 * float(y[y > 0].mean())
     x = np.log(y + offset)
     months = np.asarray(hist.index.month) - 1
-    season, component, season_name, season_params = _seasonal_profile(x, months, seasonal_index)
+    # Outliers are replaced for fitting only; the spread is measured against
+    # the history as it was (z), so they still widen the band.
+    x_fit, _ = clean_outliers(x, months)
+    season, component, season_name, season_params = _seasonal_profile(x_fit, months, seasonal_index)
     z = x - component
 
     log_ceiling = None
@@ -347,7 +351,7 @@ def simulate_paths(
         # The deseasonalised level must stay below the ceiling by the height
         # of the seasonal peak, so that peaks, not the average, meet it.
         log_ceiling = float(np.log(np.median(ceiling) + offset) - season.max())
-    core = _fit_core(z, horizon, log_ceiling, extra_params=season_params)
+    core = _fit_core(z, horizon, log_ceiling, extra_params=season_params, z_fit=x_fit - component)
     e = _shocks(rng, core["std_resid"], (n_paths, horizon)) * core["sigma"]
     delta = rng.standard_normal(n_paths) * core["sd_slope"]
     steps = np.arange(1, horizon + 1)
@@ -384,14 +388,23 @@ def _shocks(rng: np.random.Generator, resid: np.ndarray, shape) -> np.ndarray:
 
 
 def _fit_core(
-    z: np.ndarray, horizon: int, log_ceiling: float | None = None, extra_params: float = 0.0
+    z: np.ndarray,
+    horizon: int,
+    log_ceiling: float | None = None,
+    extra_params: float = 0.0,
+    z_fit: np.ndarray | None = None,
 ) -> dict:
-    """Fit the models on deseasonalised log values and calibrate the spread."""
+    """Fit the models on deseasonalised log values and calibrate the spread.
+
+    ``z_fit`` (default ``z``) is what the models are fitted to, e.g. ``z``
+    with outliers replaced; errors are always measured against ``z``.
+    """
+    z_fit = z if z_fit is None else z_fit
     n = len(z)
     t = np.arange(n)
     H = max(horizon, 1)
     burn_in = min(BURN_IN, n - 2)
-    blend = temporal_blend(z, H)
+    blend = temporal_blend(z_fit, H)
     ses, damped = blend.ses, blend.damped
     fc = blend.forecasts
     names = list(blend.members)
@@ -399,7 +412,7 @@ def _fit_core(
         # A ceiling the trend approaches within the horizon adds a growth
         # curve, so trends bend toward it instead of running into the cap; a
         # distant ceiling leaves the forecast alone.
-        logistic = logistic_forecasts(z, log_ceiling, ses.alpha, H)
+        logistic = logistic_forecasts(z_fit, log_ceiling, ses.alpha, H)
         if logistic is not None:
             names.append("logistic")
             # Trend blend or growth curve: weighted by inverse rolling-origin

@@ -1,0 +1,124 @@
+"""Tests of the point-forecast pieces: temporal blend, outlier cleaning, moving seasonality."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from toolkit.blend import aggregated_blend, temporal_blend, trend_blend
+from toolkit.calibration import spread_factor
+from toolkit.models import classical_seasonal
+from toolkit.outliers import clean_outliers
+from toolkit.paths import simulate_paths
+
+
+def _noisy_line(n=96, seed=3, slope=0.01, noise=0.05):
+    rng = np.random.default_rng(seed)
+    return 4.0 + slope * np.arange(n) + rng.normal(0, noise, n)
+
+
+def test_aggregated_rows_are_the_blend_of_the_blocks_ending_at_their_origin():
+    z = _noisy_line()
+    got = aggregated_blend(z, 8)
+    for origin in (95, 94, 93):
+        ends = np.arange(origin, 1, -3)[::-1]
+        means = np.array([z[e - 2:e + 1].mean() for e in ends])
+        expected = np.repeat(trend_blend(means, 3).forecasts[-1], 3)[:8]
+        np.testing.assert_allclose(got[origin], expected)
+    # Origins with fewer than four blocks behind them (a burn-in of three, as
+    # for the monthly fit) are unknown, not a guess.
+    assert np.isnan(got[:11]).all() and np.isfinite(got[11:]).all()
+
+
+def test_constant_series_forecasts_constant_at_both_frequencies():
+    z = np.full(60, 2.5)
+    fc = temporal_blend(z, 12)
+    np.testing.assert_allclose(fc.forecasts[-1], 2.5, atol=1e-9)
+    assert fc.members == ("theta", "damped", "quarterly")
+
+
+def test_short_history_has_no_quarterly_member():
+    z = _noisy_line(n=30)
+    blend = temporal_blend(z, 12)
+    assert blend.members == ("theta", "damped")
+    np.testing.assert_array_equal(blend.forecasts, trend_blend(z, 12).forecasts)
+
+
+def test_quarterly_member_steadies_a_noisy_level():
+    # Flat series with heavy noise: the quarterly level averages three times
+    # as many months per point, so across many histories the blend's error at
+    # the end is smaller than the monthly blend's alone.
+    err_monthly, err_blend = [], []
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        z = rng.normal(0, 0.3, 72)
+        err_monthly.append(trend_blend(z, 12).forecasts[-1, -1] ** 2)
+        err_blend.append(temporal_blend(z, 12).forecasts[-1, -1] ** 2)
+    assert np.mean(err_blend) < np.mean(err_monthly)
+
+
+def test_outlier_is_replaced_and_last_month_kept():
+    rng = np.random.default_rng(0)
+    months = np.arange(60) % 12
+    x = 5 + 0.3 * np.sin(2 * np.pi * months / 12) + rng.normal(0, 0.03, 60)
+    spiked = x.copy()
+    spiked[30] += 1.0
+    spiked[-1] += 1.0
+    cleaned, mask = clean_outliers(spiked, months)
+    assert mask[30] and not mask[-1]
+    assert mask.sum() == 1
+    assert abs(cleaned[30] - x[30]) < 0.15
+    assert cleaned[-1] == spiked[-1]
+
+
+def test_gaussian_noise_has_no_outliers_and_short_series_are_left_alone():
+    rng = np.random.default_rng(1)
+    months = np.arange(120) % 12
+    x = rng.normal(3, 0.1, 120)
+    assert not clean_outliers(x, months)[1].any()
+    short = x[:20].copy()
+    short[5] += 5
+    assert not clean_outliers(short, months[:20])[1].any()
+
+
+def test_outlier_does_not_move_the_forecast_but_widens_the_band():
+    rng = np.random.default_rng(2)
+    base = 100 * np.exp(rng.normal(0, 0.05, 72))
+    spiked = base.copy()
+    spiked[50] *= 4
+    idx = pd.period_range("2019-01", periods=72, freq="M")
+    plain = simulate_paths(pd.Series(base, index=idx), 12, seed=0)
+    hit = simulate_paths(pd.Series(spiked, index=idx), 12, seed=0)
+    med_plain = np.median(plain.values[:, -1])
+    med_hit = np.median(hit.values[:, -1])
+    assert abs(med_hit / med_plain - 1) < 0.03
+    width = lambda p: np.subtract(*np.quantile(p.values[:, -1], [0.9, 0.1]))  # noqa: E731
+    assert width(hit) > width(plain)
+
+
+def test_moving_seasonal_follows_a_growing_amplitude():
+    # The seasonal swing doubles over eight years; the component removed from
+    # the first year must be smaller than the one removed from the last.
+    n = 96
+    t = np.arange(n)
+    months = t % 12
+    amp = 0.1 + 0.1 * t / n
+    x = 4 + amp * np.sin(2 * np.pi * months / 12)
+    latest, comp = classical_seasonal(x, months, moving=True)
+    true_first = np.ptp(x[:12])
+    assert abs(np.ptp(comp[:12]) - true_first) < abs(np.ptp(latest) - true_first)
+    assert np.ptp(comp[:12]) < 0.9 * np.ptp(comp[-12:])
+    np.testing.assert_allclose(comp[-12:], latest[months[-12:]])
+    np.testing.assert_allclose(latest, classical_seasonal(x, months))
+
+
+def test_recent_errors_weigh_more_in_the_spread():
+    # Errors four times larger in the first half than in the second: the
+    # recency weights must give a smaller factor than equal weights would.
+    err = np.zeros((240, 1))
+    err[:120, 0] = np.resize([0.4, -0.4], 120)
+    err[120:, 0] = np.resize([0.1, -0.1], 120)
+    m2 = np.array([0.01])
+    recent = spread_factor(err, m2)[0]
+    equal = np.sqrt(np.mean(err**2) / 0.01)
+    assert recent < 0.8 * equal
