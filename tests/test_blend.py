@@ -122,3 +122,15 @@ def test_recent_errors_weigh_more_in_the_spread():
     recent = spread_factor(err, m2)[0]
     equal = np.sqrt(np.mean(err**2) / 0.01)
     assert recent < 0.8 * equal
+
+
+def test_a_new_level_at_the_end_is_not_cleaned_away():
+    # Three months 60% up at the end are the start of a new level: none of
+    # them may be replaced, and the forecast starts well above the old level.
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        y = 100 * np.exp(rng.normal(0, 0.05, 60))
+        y[-3:] *= 1.6
+        assert not clean_outliers(np.log(y), np.arange(60) % 12)[1][-3:].any()
+        paths = simulate_paths(pd.Series(y, index=pd.period_range("2020-01", periods=60, freq="M")), 6)
+        assert np.median(paths.values[:, 0]) > 125
