@@ -36,11 +36,7 @@ extrapolation is a logistic curve in ``exp(z)``::
 
 with ``lw_t`` the SES level of ``w`` and ``b_w`` its least-squares slope.
 
-Seasonality: classical decomposition (centred 2x12 moving average) in log
-space, shrunk toward a prior profile (none, or the Google Trends shape) by an
-empirical-Bayes factor signal / (signal + noise) (Efron & Morris 1975); for
-histories of two to three years without a prior, the lag-12 autocorrelation
-test at 90% of the Theta method in the M3 competition decides instead.
+Seasonality lives in :mod:`toolkit.seasonal` (re-exported here).
 
 References
 ----------
@@ -50,8 +46,6 @@ Hyndman, R.J. and Billah, B. (2003). Unmasking the Theta method. IJF 19, 287-290
 Fiorucci, J.A., Pellegrini, T.R., Louzada, F., Petropoulos, F. and Koehler,
 A.B. (2016). Models for optimising the theta method and their relationship to
 state space models. IJF 32, 1151-1161.
-Efron, B. and Morris, C. (1975). Data analysis using Stein's estimator and its
-generalizations. JASA 70, 311-319.
 Gardner, E.S. and McKenzie, E. (1985). Forecasting trends in time series.
 Management Science 31, 1237-1246.
 """
@@ -61,6 +55,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from toolkit.seasonal import classical_seasonal, detrended, seasonal_test
 
 __all__ = [
     "seasonal_test",
@@ -82,151 +78,6 @@ _SES_ALPHAS = np.linspace(0.02, 1.0, 50)
 _D_ALPHA = np.array([0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0])
 _D_BETA = np.array([0.01, 0.05, 0.15, 0.3])
 _D_PHI = np.array([0.8, 0.88, 0.94, 0.98])
-#: Weight ratio of consecutive years in the seasonal profile (M3: 0.85 gives
-#: sMAPE 13.34 / Brier 0.1135 against 13.40 / 0.1141 for equal weights).
-_YEAR_DECAY = 0.85
-
-
-def _acf(x: np.ndarray, nlags: int) -> np.ndarray:
-    x = x - x.mean()
-    denom = float(x @ x)
-    if denom <= 0:
-        return np.zeros(nlags + 1)
-    return np.array([1.0] + [float(x[k:] @ x[:-k]) / denom for k in range(1, nlags + 1)])
-
-
-def seasonal_test(z: np.ndarray, period: int = 12, detrend: bool = False) -> bool:
-    """Whether the lag-``period`` autocorrelation is significant at 90%.
-
-    Parameters
-    ----------
-    z : ndarray
-        The series (log scale).
-    period : int
-        Seasonal period.
-
-    Returns
-    -------
-    bool
-        True when ``|r_m| > 1.645 sqrt((1 + 2 sum_{k<m} r_k^2) / n)``.
-    """
-    n = len(z)
-    if n < 2 * period:
-        return False
-    if detrend:
-        t = np.arange(n)
-        z = z - np.polyval(np.polyfit(t, z, 1), t)
-    r = _acf(z, period)
-    limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[1:period] ** 2)) / n)
-    return bool(abs(r[period]) > limit)
-
-
-def detrended(z: np.ndarray, period: int = 12) -> np.ndarray:
-    """``z`` minus its centred 2 x period moving average, extended to both ends."""
-    n = len(z)
-    w = np.r_[0.5, np.ones(period - 1), 0.5] / period
-    trend = np.full(n, np.nan)
-    half = period // 2
-    trend[half:n - half] = np.convolve(z, w, mode="valid")
-    # The centred average leaves the first and last half-season without a
-    # trend, so the latest months -- which the year weights favour -- never
-    # entered the profile. Extend the trend to both ends by the straight line
-    # through its nearest half-season of values, as X-11 (asymmetric end
-    # filters) and STL (local fits) do.
-    if n - 2 * half >= half:
-        for known, missing in (
-            (np.arange(n - 2 * half, n - half), np.arange(n - half, n)),
-            (np.arange(half, 2 * half), np.arange(0, half)),
-        ):
-            trend[missing] = np.polyval(np.polyfit(known, trend[known], 1), missing)
-    return z - trend
-
-
-def _year_profile(detr, months, ages, anchor: int) -> tuple[np.ndarray, np.ndarray]:
-    """Profile seen from the year ``anchor`` (0 = latest), and each month's noise variance.
-
-    Years are weighted by ``_YEAR_DECAY ** |age - anchor|``: seasonal shapes
-    drift (promotions, channel mix), so the nearest years count most.
-    """
-    idx = np.zeros(12)
-    noise = np.zeros(12)
-    for m in range(12):
-        sel = (months == m) & ~np.isnan(detr)
-        vals = detr[sel]
-        if len(vals):
-            wts = _YEAR_DECAY ** np.abs(ages[sel] - anchor).astype(float)
-            wts /= wts.sum()
-            idx[m] = float(wts @ vals)
-            if len(vals) > 1:
-                noise[m] = vals.var(ddof=1) * float(wts @ wts)
-    return idx - idx.mean(), noise
-
-
-def classical_seasonal(
-    z: np.ndarray,
-    months: np.ndarray,
-    period: int = 12,
-    prior: np.ndarray | None = None,
-    moving: bool = False,
-):
-    """Additive (log-scale) seasonal index by calendar month, mean zero.
-
-    Parameters
-    ----------
-    z : ndarray
-        Log series, at least two full years.
-    months : ndarray of int
-        Calendar month (0 = January) of each observation.
-    period : int
-        Seasonal period.
-    prior : ndarray of 12, optional
-        Profile to shrink toward (zeros = no seasonality); None = no shrinkage.
-    moving : bool
-        Also return the seasonal component of every observation, estimated
-        around its own year rather than the latest one.
-
-    Returns
-    -------
-    ndarray, shape (12,)
-        Index by calendar month as of the latest year; months never observed
-        get 0. With ``moving``, a tuple of it and the per-observation
-        component, shape ``(len(z),)``.
-    """
-    n = len(z)
-    detr = detrended(z, period)
-    # Years counted back from the last observation, so the latest year is 0
-    # and holds each calendar month once.
-    ages = (n - 1 - np.arange(n)) // period
-    idx, noise = _year_profile(detr, months, ages, 0)
-    shrink = 1.0
-    if prior is not None:
-        # Empirical-Bayes (James-Stein) shrinkage toward the prior profile:
-        # each month's mean of a few years is noisy, so keep only the share
-        # signal / (signal + noise) of the departure from the prior.
-        seen = noise > 0
-        nv = float(noise[seen].mean()) if seen.any() else 0.0
-        signal = max(float(np.mean((idx - prior) ** 2)) - nv, 0.0)
-        shrink = signal / (signal + nv) if signal + nv > 0 else 0.0
-
-    def shrunk(profile: np.ndarray) -> np.ndarray:
-        if prior is None:
-            return profile
-        out = prior + (profile - prior) * shrink
-        return out - out.mean()
-
-    latest = shrunk(idx)
-    if not moving:
-        return latest
-    # A long history's seasonal shape drifts; removing one fixed profile from
-    # all of it leaves old years' seasonality in the deseasonalised series,
-    # which then looks noisier than the latest years are (Tourism monthly:
-    # P10-P90 bands covered 93%).
-    comp = np.empty(n)
-    for age in np.unique(ages):
-        profile = latest if age == 0 else shrunk(_year_profile(detr, months, ages, int(age))[0])
-        sel = ages == age
-        comp[sel] = profile[months[sel]]
-    return latest, comp
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ import numpy as np
 
 from toolkit.models import detrended
 
-__all__ = ["K_MAD", "clean_outliers"]
+__all__ = ["K_MAD", "MIN_MONTHS", "clean_outliers"]
 
 K_MAD = 5.0
-#: Fewest months for a trend and a seasonal median to be told from an outlier.
-_MIN_MONTHS = 24
+#: Fewest months for cleaning: below four years the trend's extrapolated ends
+#: and three-value monthly medians flag real movements (M3 cut to 36 months:
+#: sMAPE 13.95 without cleaning, 14.29 with it from 24 months).
+MIN_MONTHS = 48
 
 
 def clean_outliers(x: np.ndarray, months: np.ndarray, k: float = K_MAD) -> tuple[np.ndarray, np.ndarray]:
@@ -52,7 +54,7 @@ def clean_outliers(x: np.ndarray, months: np.ndarray, k: float = K_MAD) -> tuple
     """
     n = len(x)
     mask = np.zeros(n, dtype=bool)
-    if n < _MIN_MONTHS:
+    if n < MIN_MONTHS:
         return x.copy(), mask
     detr = detrended(x)
     seasonal = np.zeros(12)
