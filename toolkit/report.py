@@ -15,7 +15,6 @@ import pandas as pd
 from toolkit.assess import GoalAssessment, assess_goal
 from toolkit.capacity import CapacityEstimate, estimate_client
 from toolkit.demand_view import DemandView, demand_view
-from toolkit.errors import DataError
 from toolkit.paths import PathEnsemble, simulate_paths
 from toolkit.spec import ClientSpec, Goal
 
@@ -24,8 +23,6 @@ __all__ = ["GoalResult", "ClientAnalysis", "analyse_client", "horizon_for", "key
 log = logging.getLogger("toolkit")
 
 MIN_HORIZON = 24
-SEASON_MIN_MONTHS = 24  # two years: every calendar month seen twice
-SEASON_SELF_MONTHS = 36  # from here the path model estimates seasonality itself
 MAX_HORIZON = 60
 
 
@@ -101,23 +98,11 @@ def horizon_for(as_of: str, deadline: str) -> int:
 
 
 def _season_for(history: pd.Series, market_season: np.ndarray | None) -> np.ndarray | None:
-    """The seasonal index a goal's paths start from.
-
-    The market's shape (Google Trends) when the client has one. Otherwise, with two
-    to three years of history, the history's own STL index: the path model only
-    estimates seasonality itself from three years up, and a shop whose sales
-    swing +-45% with the seasons must not be forecast as flat.
-    """
-    if market_season is not None:
-        return market_season
-    if SEASON_MIN_MONTHS <= len(history) < SEASON_SELF_MONTHS:
-        from toolkit.demand import seasonal_index
-
-        try:
-            return seasonal_index(history).sort_index().to_numpy(dtype=float)
-        except DataError as exc:
-            log.info("no seasonal index from %s: %s", history.name, exc)
-    return None
+    """The seasonal index a goal's paths are shrunk toward: the market's shape
+    (Google Trends) when the client has one. Without it the path model
+    estimates the history's own seasonality from two years up, with the
+    noise of that estimate in the band (:mod:`toolkit.seasonal`)."""
+    return market_season
 
 
 def keyword_tables(spec: ClientSpec) -> dict[str, pd.DataFrame]:
