@@ -25,11 +25,13 @@ effective number (Kish: (sum w)^2 / sum w^2)::
 
     r      = (N_1 * sum_h SSE_h / sum_h N_h m_h^2 + 12) / (N_1 + 12)
     r_h    = w_h * SSE_h / (N_h m_h^2) + (1 - w_h) * r,   w_h = N_h / (N_h + 12)
-    g_h    = KAPPA * sqrt(max(r_h (n + p) / n + V / m_h^2, 0.6))
+    g_h    = KAPPA * sqrt(max(r_h (n + p) / n, 0.6))
 
-with ``p`` = 6 parameters fitted by the two members and ``V`` the noise
+with ``p`` = 6 parameters fitted by the two members. ``V``, the noise
 variance a seasonal profile fitted to the same history hid from its errors
-(:mod:`toolkit.seasonal`; estimated in :mod:`toolkit.paths`); the
+(:mod:`toolkit.seasonal`; estimated in :mod:`toolkit.paths`), is added to
+every ``SSE_h / N_h`` and, as month-to-month noise that does not accumulate,
+to every ``m_h^2``; the
 simulated errors at horizon h are multiplied by ``g_h``. The
 rolling-origin forecasts use the trend slope each origin could have known
 (expanding window), so the errors include the slope's estimation error. The
@@ -121,7 +123,8 @@ def spread_factor(
         ones, e.g. Akaike's ``(n + p) / n`` for ``p`` fitted parameters.
     extra_variance : float
         Variance (log scale) the errors miss at every horizon, e.g. the noise
-        absorbed by a seasonal profile fitted to the same history.
+        absorbed by a seasonal profile fitted to the same history; ``m2``
+        must include it too.
 
     Returns
     -------
@@ -141,9 +144,10 @@ def spread_factor(
     with np.errstate(invalid="ignore", divide="ignore"):
         counts = np.where(total > 0, total**2 / (wts**2).sum(axis=0), 0.0)
         mean_sq = np.where(total > 0, (wts * np.nan_to_num(errors[:, :Hk]) ** 2).sum(axis=0) / total, 0.0)
-    sse = counts * mean_sq
+    # What the errors would have shown had the fit not hidden part of the noise.
+    sse = counts * (mean_sq + extra_variance)
     if counts.sum() == 0:
-        return KAPPA * np.sqrt(1.0 + extra_variance / m2)
+        return np.full(H, KAPPA)
     # Errors from neighbouring origins overlap, so the number of distinct
     # origins, not the number of (origin, horizon) pairs, measures evidence.
     n_eff = float(counts[0])
@@ -154,4 +158,4 @@ def spread_factor(
         raw = sse / (counts * m2[:Hk])
     w = counts / (counts + _H_PRIOR_COUNT)
     r_h[:Hk] = np.where(counts > 0, w * np.nan_to_num(raw) + (1 - w) * r_all, r_all)
-    return KAPPA * np.sqrt(np.maximum(r_h * optimism + extra_variance / m2, _FLOOR))
+    return KAPPA * np.sqrt(np.maximum(r_h * optimism, _FLOOR))

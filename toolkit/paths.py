@@ -362,6 +362,10 @@ def simulate_paths(
     steps = np.arange(1, horizon + 1)
     prior = np.cumsum(e, axis=1) - e
     err = e + core["alpha"] * prior + delta[:, None] * steps[None, :]
+    if core["hidden_noise"] > 0:
+        # The month-to-month noise the seasonal fit hid: it does not carry
+        # over from month to month, so it is drawn afresh for each.
+        err += rng.standard_normal((n_paths, horizon)) * np.sqrt(core["hidden_noise"])
     err *= core["g"][None, :]
 
     dates = pd.period_range(hist.index[-1] + 1, periods=horizon, freq="M")
@@ -443,7 +447,7 @@ def _fit_core(
     if season_fit is not None:
         hidden_noise = sigma**2 * (1.0 - ses.alpha) * (season_fit.optimism - 1.0)
     parameters = (n + _N_PARAMS) / n
-    sigma = np.sqrt(sigma**2 * parameters + hidden_noise)
+    sigma *= np.sqrt(parameters)
     # A one-off jump (a level shift) is a single huge one-step error; resampled
     # as is, it would recur every month in every path. Winsorise at 4 robust
     # SDs: its size still widens the band through sigma and the calibration.
@@ -453,7 +457,7 @@ def _fit_core(
     std_resid = (clipped - clipped.mean()) / max(float(clipped.std()), 1e-12)
     sxx = float(np.sum((t - t.mean()) ** 2))
     sd_slope = sigma / np.sqrt(sxx)
-    m2 = model_variance(sigma, ses.alpha, sd_slope, H)
+    m2 = model_variance(sigma, ses.alpha, sd_slope, H) + hidden_noise
     g = spread_factor(err, m2, optimism=parameters, extra_variance=hidden_noise)
     return {
         "forecast": fc[-1],
@@ -463,6 +467,7 @@ def _fit_core(
         "sd_slope": sd_slope,
         "g": g,
         "std_resid": std_resid,
+        "hidden_noise": hidden_noise,
         "ses_alpha": ses.alpha,
         "damped": (damped.alpha, damped.beta, damped.phi),
         "slope": blend.slope,
