@@ -51,7 +51,7 @@ from toolkit.blend import BURN_IN, rolling_mse, temporal_blend
 from toolkit.calibration import TAIL_DF, model_variance, rolling_errors, spread_factor
 from toolkit.errors import DataError, InputError
 from toolkit.models import logistic_forecasts
-from toolkit.seasonal import SeasonalFit, seasonal_fit
+from toolkit.seasonal import SeasonalFit, seasonal_fit, step_rivals_season
 from toolkit.outliers import clean_outliers
 
 __all__ = ["PathEnsemble", "simulate_paths", "forecast_table", "saturate", "MIN_HISTORY", "MIN_PATHS"]
@@ -272,7 +272,8 @@ def _seasonal_profile(
     # yes/no ACF test (sMAPE 13.40 vs 13.51, Brier 0.114 vs 0.116); with two
     # years that test, built for long series, calls most seasonal series flat
     # (Tourism cut to 24 months: 345 of 366, sMAPE 39.5 against 19.9).
-    if n >= 24:
+    # Under three years a step can pose as seasonality (see step_rivals_season).
+    if n >= 36 or (n >= 24 and not step_rivals_season(x, months)):
         fit = seasonal_fit(x, months, prior=base, moving=n >= _MIN_MOVING)
         if fit.shrink > 0:
             name = "seasonal(history+index)" if trends is not None else "seasonal(history)"
@@ -311,7 +312,7 @@ def simulate_paths(
         Seed of the random generator; the same seed gives identical paths.
     seasonal_index : array-like of 12 floats, optional
         Monthly factors (January first), e.g. from Google Trends: the seasonal
-        shape of a history under three years, and the shape a longer history's
+        shape of a history under two years, and the shape a longer history's
         own (noisier) profile is shrunk toward.
 
     Returns
@@ -347,7 +348,9 @@ def simulate_paths(
     months = np.asarray(hist.index.month) - 1
     # Outliers are replaced for fitting only; the spread is measured against
     # the history as it was (z), so they still widen the band.
-    x_fit, _ = clean_outliers(x, months)
+    # Zero months of an intermittent series are part of its pattern, not
+    # outliers: cleaning them would fit a level the zeros never reach.
+    x_fit = x if offset > 0 else clean_outliers(x, months)[0]
     season, component, season_name, season_fit = _seasonal_profile(x_fit, months, seasonal_index)
     z = x - component
 

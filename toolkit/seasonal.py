@@ -26,7 +26,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SeasonalFit", "seasonal_fit", "classical_seasonal", "detrended", "seasonal_test"]
+__all__ = [
+    "SeasonalFit",
+    "seasonal_fit",
+    "classical_seasonal",
+    "detrended",
+    "seasonal_test",
+    "step_rivals_season",
+]
 
 #: Weight ratio of consecutive years in the seasonal profile (M3: 0.85 gives
 #: sMAPE 13.34 / Brier 0.1135 against 13.40 / 0.1141 for equal weights).
@@ -223,3 +230,34 @@ def classical_seasonal(
     if period != 12:
         raise ValueError("only monthly seasonality (period 12) is supported")
     return seasonal_fit(z, months, prior).profile
+
+
+def step_rivals_season(z: np.ndarray, months: np.ndarray) -> bool:
+    """Whether one level shift explains a log series as well as a seasonal profile.
+
+    With two years of data a step (a price change, a launch, a lost client)
+    and a seasonal pattern that rises through the year look alike: both
+    leave the same detrended value in each calendar month of both years, so
+    the profile's own noise estimate cannot tell them apart. Compared by AIC,
+    a line plus one shift (level, slope, size, position) against a line plus
+    eleven monthly factors: the shift wins when it fits about as well with
+    far fewer parameters, as the level-shift outlier of X-13ARIMA-SEATS
+    competes with the seasonal factors. BIC's heavier penalty took the
+    seasonality of genuinely seasonal series too (Tourism cut to 24 months:
+    sMAPE 19.9 without the check, 21.2 with BIC, 20.4 with AIC).
+    """
+    n = len(z)
+    t = np.arange(n, dtype=float)
+    dummies = (months[:, None] == np.arange(1, 12)[None, :]).astype(float)
+
+    def rss(design: np.ndarray) -> float:
+        coef, *_ = np.linalg.lstsq(design, z, rcond=None)
+        resid = z - design @ coef
+        return max(float(resid @ resid), 1e-300)
+
+    line = np.column_stack([np.ones(n), t])
+    season_aic = n * np.log(rss(np.column_stack([line, dummies])) / n) + 2 * 13
+    step_rss = min(rss(np.column_stack([line, (t >= k).astype(float)])) for k in range(3, n - 2))
+    step_aic = n * np.log(step_rss / n) + 2 * 4
+    return step_aic <= season_aic
+
