@@ -76,6 +76,12 @@ def _score(values: np.ndarray, x: np.ndarray, xx: np.ndarray, probs: list[float]
     }
 
 
+def _share_met(values: np.ndarray, base: float) -> list[float]:
+    """P(level goal met) as the share of paths at or above each target, for
+    paths that are not a PathEnsemble (baselines, what-if forecasters)."""
+    return [float(np.mean(values[:, d - 1] >= base * m)) for d in DEADLINES for m in MULTIPLIERS]
+
+
 def _what_if(values: np.ndarray, xx: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Paths and actuals of a forecaster whose log errors and log spread are
     ``scale`` times ours around the same median: equally calibrated, sharper."""
@@ -103,12 +109,10 @@ def run_one(args) -> dict:
     out = {"sn": sn, "engine": _score(paths.values, x, xx, probs), "secs": time.perf_counter() - t0}
     if baseline:
         vals = _ets_paths(x, len(xx), n_paths)
-        ets_probs = [float(np.mean(vals[:, d - 1] >= base * m)) for d in DEADLINES for m in MULTIPLIERS]
-        out["ets"] = _score(vals, x, xx, ets_probs)
+        out["ets"] = _score(vals, x, xx, _share_met(vals, base))
     for scale in what_if:
         vals, actual = _what_if(paths.values, xx, scale)
-        wprobs = [float(np.mean(vals[:, d - 1] >= base * m)) for d in DEADLINES for m in MULTIPLIERS]
-        out[f"what-if x{scale:g}"] = _score(vals, x, actual, wprobs)
+        out[f"what-if x{scale:g}"] = _score(vals, x, actual, _share_met(vals, base))
     return out
 
 

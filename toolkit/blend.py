@@ -47,7 +47,7 @@ from toolkit.models import (
     theta_forecasts,
 )
 
-__all__ = ["TrendBlend", "trend_blend", "aggregated_blend", "temporal_blend", "rolling_mse", "BURN_IN"]
+__all__ = ["TrendBlend", "trend_blend", "aggregated_blend", "temporal_blend", "rolling_mse", "burn_in"]
 
 #: Theta coefficients tried per series (2 = classic; inf = full OLS slope).
 THETAS = (2.0, 4.0, np.inf)
@@ -72,13 +72,14 @@ class TrendBlend:
     members: tuple[str, ...] = ("theta", "damped")
 
 
-def rolling_mse(forecasts: np.ndarray, z: np.ndarray, burn_in: int) -> float:
+def rolling_mse(forecasts: np.ndarray, z: np.ndarray, skip: int) -> float:
     """Mean squared rolling-origin error over horizons 1-18 (0 if none)."""
-    err = rolling_errors(forecasts, z, burn_in)[:, :18]
+    err = rolling_errors(forecasts, z, skip)[:, :18]
     return float(np.nanmean(err**2)) if np.isfinite(err).any() else 0.0
 
 
-def _burn_in(n: int) -> int:
+def burn_in(n: int) -> int:
+    """Origins to skip before rolling-origin errors count, for ``n`` observations."""
     return min(BURN_IN, n - 2)
 
 
@@ -97,7 +98,7 @@ def _best_theta(ses: SesFit, slope: np.ndarray, z: np.ndarray, H: int) -> np.nda
     best, best_mse = None, np.inf
     for theta in THETAS:
         cand = theta_forecasts(ses, slope, H, theta=theta)
-        mse = rolling_mse(cand, z, _burn_in(len(z)))
+        mse = rolling_mse(cand, z, burn_in(len(z)))
         if best is None or mse < best_mse:
             best, best_mse = cand, mse
     return best
@@ -138,9 +139,10 @@ def aggregated_blend(z: np.ndarray, horizon: int, block: int = QUARTER) -> np.nd
         ends = np.arange(n - 1 - phase, block - 2, -block)[::-1]
         if len(ends) < MIN_BLOCKS:
             continue
-        means = np.array([z[e - block + 1:e + 1].mean() for e in ends])
+        # The blocks are consecutive, so their means are one reshape away.
+        means = z[ends[0] - block + 1:ends[-1] + 1].reshape(-1, block).mean(axis=1)
         fc = trend_blend(means, steps).forecasts
-        keep = np.arange(_burn_in(len(means)), len(means))
+        keep = np.arange(burn_in(len(means)), len(means))
         out[ends[keep]] = np.repeat(fc[keep], block, axis=1)[:, :horizon]
     return out
 

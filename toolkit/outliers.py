@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from toolkit.models import detrended
+from toolkit.seasonal import detrended
 
 __all__ = ["K_MAD", "MIN_MONTHS", "clean_outliers"]
 

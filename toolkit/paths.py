@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit.blend import BURN_IN, rolling_mse, temporal_blend
+from toolkit.blend import burn_in, rolling_mse, temporal_blend
 from toolkit.calibration import TAIL_DF, model_variance, rolling_errors, spread_factor
 from toolkit.errors import DataError, InputError
 from toolkit.models import logistic_forecasts
@@ -415,7 +415,7 @@ def _fit_core(
     n = len(z)
     t = np.arange(n)
     H = max(horizon, 1)
-    burn_in = min(BURN_IN, n - 2)
+    skip = burn_in(n)
     blend = temporal_blend(z_fit, H)
     ses, damped = blend.ses, blend.damped
     fc = blend.forecasts
@@ -429,10 +429,10 @@ def _fit_core(
             names.append("logistic")
             # Trend blend or growth curve: weighted by inverse rolling-origin
             # MSE, as the two disagree most exactly when the ceiling is near.
-            mse = [rolling_mse(f, z, burn_in) for f in (fc, logistic)]
+            mse = [rolling_mse(f, z, skip) for f in (fc, logistic)]
             w = (1 / max(mse[1], 1e-12)) / (1 / max(mse[0], 1e-12) + 1 / max(mse[1], 1e-12))
             fc = (1 - w) * fc + w * logistic
-    err = rolling_errors(fc, z, burn_in)
+    err = rolling_errors(fc, z, skip)
     one_step = err[:, 0][~np.isnan(err[:, 0])]
     # Degrees-of-freedom correction: level, slope and smoothing weights are
     # estimated from the same few errors.
