@@ -2,28 +2,35 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# Every install is pinned to the versions the tests pass with; `make constraints` refreshes them.
+CONSTRAINTS := constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS)
 # One maths thread per process: parallel report workers otherwise fight over both cores.
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MPLBACKEND := Agg
 
-.PHONY: demo test lab bench clean
+.PHONY: demo test lab bench constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed-base: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[test]"
 	touch $@ $(VENV)/.installed-base
 
-$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab]"
+$(VENV)/.installed-lab: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[lab]"
 	touch $@ $(VENV)/.installed-base
+
+$(VENV)/.installed-bench: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[test,bench]"
+	touch $@ $(VENV)/.installed-base $(VENV)/.installed-test
 
 demo: $(VENV)/.installed-base
 	$(BIN)/goalcheck batch data/clients -o reports
@@ -33,11 +40,22 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 lab: $(VENV)/.installed-lab
-	$(BIN)/python -m toolkit.kernel
+	$(BIN)/python -m toolkit.batch.kernelspec
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-bench
 	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Newest versions of everything every extra needs, installed together in a scratch venv, then frozen.
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet -e ".[test,bench,lab,cluster]"
+	{ echo "# Versions the tests pass with; refresh with: make constraints"; \
+	  .venv-constraints/bin/python -m pip freeze --exclude-editable | grep -v '^goalcheck'; } > $(CONSTRAINTS).tmp
+	mv $(CONSTRAINTS).tmp $(CONSTRAINTS)
+	rm -rf .venv-constraints
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

@@ -17,8 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from toolkit.assess import assess_goal
-from toolkit.paths import forecast_table, simulate_paths
+from toolkit.engine import assess_goal, forecast_table, simulate_paths
 
 
 def one(hist: pd.Series, ceiling: np.ndarray, seasonal_index: np.ndarray | None) -> dict:

@@ -37,8 +37,10 @@ from importlib import resources  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from toolkit.assess import assess_goal  # noqa: E402
-from toolkit.paths import simulate_paths  # noqa: E402
+from toolkit.engine import (
+    assess_goal,  # noqa: E402
+    simulate_paths,  # noqa: E402
+)
 
 MULTIPLIERS = (0.9, 1.0, 1.1, 1.25, 1.5)
 DEADLINES = (6, 12, 18)
@@ -123,7 +125,7 @@ def _ets_paths(x: np.ndarray, h: int, n_paths: int) -> np.ndarray:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from toolkit.models import seasonal_test
+        from toolkit.engine.members import seasonal_test
 
         seasonal = "mul" if len(x) >= 36 and seasonal_test(np.log(x)) else None
         try:

@@ -1,4 +1,4 @@
-"""Sanity check of toolkit.demand on real Google Trends and Yandex Wordstat exports.
+"""Sanity check of toolkit.demand.shape on real Google Trends and Yandex Wordstat exports.
 
 Reads the exports in ``../shared/realdata`` (never copied into the project) with
 a deliberately minimal parser (the real readers live in ``toolkit.sources``),

@@ -1,4 +1,4 @@
-"""Tests of toolkit.assess on hand-built ensembles with known answers."""
+"""Tests of toolkit.engine.assess on hand-built ensembles with known answers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.assess import GoalAssessment, assess_goal, milestones, reach_dates
+from toolkit.engine import GoalAssessment, PathEnsemble, assess_goal, milestones, reach_dates, simulate_paths
 from toolkit.errors import InputError
-from toolkit.paths import PathEnsemble, simulate_paths
 
 HISTORY = pd.Series([1.0] * 6, index=pd.period_range("2025-07", periods=6, freq="M"))
 

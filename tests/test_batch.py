@@ -4,16 +4,19 @@ and the same inputs give the same numbers whatever runs them (1 or 2 processes, 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SAMPLE_CLIENTS
-from toolkit.batch import ReportJob, _load_template, _render_with, run_batch
+from tests.conftest import ROOT, SAMPLE_CLIENTS
+from toolkit.batch.kernelspec import ensure_kernel
+from toolkit.batch.run import ReportJob, load_report_template, render_with, run_batch
+from toolkit.batch.warm_kernel import KernelFailure, WarmKernel, run_notebook
 from toolkit.cli import main
-from toolkit.kernel import ensure_kernel
-from toolkit.warm import KernelFailure, WarmKernel
+from toolkit.present import read_records
 
 N_PATHS = 300
 
@@ -23,18 +26,18 @@ def _goal_numbers(outcome):
 
 
 def test_no_state_leaks_between_clients_in_one_warm_kernel(tmp_path):
-    template = _load_template()
+    template = load_report_template()
     acme = ReportJob(SAMPLE_CLIENTS / "acme-cases", tmp_path / "a", n_paths=N_PATHS)
     nordic = ReportJob(SAMPLE_CLIENTS / "nordic-bikes", tmp_path / "b", n_paths=N_PATHS)
     with WarmKernel(ensure_kernel()) as kernel:
-        acme_first = _render_with(kernel, acme, template)
-        nordic_after_acme = _render_with(kernel, nordic, template)
+        acme_first = render_with(kernel, acme, template)
+        nordic_after_acme = render_with(kernel, nordic, template)
         probe = nbformat.v4.new_notebook()
         probe.cells = [nbformat.v4.new_code_cell("assert 'analysis' not in globals() and 'spec' not in globals()")]
-        kernel.run(probe)  # the reset before each run emptied the previous client's namespace
+        run_notebook(kernel, probe)  # the reset before each run emptied the previous client's namespace
     with WarmKernel(ensure_kernel()) as kernel:
-        nordic_first = _render_with(kernel, nordic, template)
-        acme_after_nordic = _render_with(kernel, acme, template)
+        nordic_first = render_with(kernel, nordic, template)
+        acme_after_nordic = render_with(kernel, acme, template)
     assert acme_first.status == nordic_first.status == "ok"
     assert _goal_numbers(acme_first) == _goal_numbers(acme_after_nordic)
     assert _goal_numbers(nordic_first) == _goal_numbers(nordic_after_acme)
@@ -49,11 +52,11 @@ def _cell(source):
 def test_hung_or_dead_kernel_is_replaced():
     with WarmKernel(ensure_kernel(), timeout=3) as kernel:
         with pytest.raises(KernelFailure, match="timed out"):
-            kernel.run(_cell("import time\ntime.sleep(60)"))
-        assert kernel.run(_cell("x = 1 + 1\nx")).cells[0].outputs[0]["data"]["text/plain"] == "2"
+            run_notebook(kernel, _cell("import time\ntime.sleep(60)"))
+        assert run_notebook(kernel, _cell("x = 1 + 1\nx")).cells[0].outputs[0]["data"]["text/plain"] == "2"
         with pytest.raises(KernelFailure):
-            kernel.run(_cell("import os\nos._exit(1)"))
-        assert kernel.run(_cell("3 * 3")).cells[0].outputs[0]["data"]["text/plain"] == "9"
+            run_notebook(kernel, _cell("import os\nos._exit(1)"))
+        assert run_notebook(kernel, _cell("3 * 3")).cells[0].outputs[0]["data"]["text/plain"] == "9"
 
 
 @pytest.fixture
@@ -101,3 +104,24 @@ def test_batch_cli_exit_1_when_a_client_fails_and_the_others_complete(two_client
     assert "FAILED" in result.stderr and "client.yaml" in result.stderr
     assert (out / "acme-cases.html").is_file() and (out / "nordic-bikes.html").is_file()
     assert "2 report(s)" in result.stdout and "1 failed" in result.stdout
+
+
+def test_papermill_runs_the_report_through_the_warm_engine(tmp_path):
+    """`papermill --engine goalcheck-warm` is the batch's own mechanism, from papermill's command line."""
+    out = tmp_path / "acme.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "client_report.ipynb"), str(out),
+                           "--engine", "goalcheck-warm", "--no-progress-bar", "-p", "client_dir",
+                           str(SAMPLE_CLIENTS / "acme-cases"), "-p", "n_paths", str(N_PATHS)],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    executed = nbformat.read(out, as_version=4)
+    assert executed.metadata.papermill.parameters["client_dir"].endswith("acme-cases")
+    assert read_records(executed)["summary"]["client_id"] == "acme-cases"
+
+
+def test_the_engine_is_registered_and_importing_papermill_stays_light():
+    code = ("import sys; from papermill.engines import papermill_engines; "
+            "print(papermill_engines.get_engine('goalcheck-warm').__module__, "
+            "sorted(m for m in ('pandas', 'scipy', 'matplotlib', 'toolkit.report.analysis') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout.split() == ["toolkit.batch.engine", "[]"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.blend import aggregated_blend, temporal_blend, trend_blend
-from toolkit.calibration import spread_factor
-from toolkit.seasonal import classical_seasonal, seasonal_fit
-from toolkit.outliers import clean_outliers
-from toolkit.paths import simulate_paths
+from toolkit.engine import simulate_paths
+from toolkit.engine.blend import aggregated_blend, temporal_blend, trend_blend
+from toolkit.engine.calibration import spread_factor
+from toolkit.engine.outliers import clean_outliers
+from toolkit.engine.seasonal import classical_seasonal, seasonal_fit
 
 
 def _noisy_line(n=96, seed=3, slope=0.01, noise=0.05):

@@ -1,7 +1,7 @@
 """Every broken client folder in the corpus is bad input: exit 2, one line naming file and field.
 
 ``goalcheck check`` runs on every case (in-process, through click), ``report``
-through :func:`toolkit.batch.run_report` on every case (bad input is caught
+through :func:`toolkit.batch.run.run_report` on every case (bad input is caught
 before any kernel starts) and through the real command for a few; one batch
 mixes the whole corpus with a good client, which must still get its report.
 """
@@ -14,11 +14,10 @@ import subprocess
 import sys
 
 import pytest
-
 from click.testing import CliRunner
 
 from tests.corpus import CASES, PYTHON_TAG, ROOT, SAMPLE_CLIENTS, build, build_all
-from toolkit.batch import STATE_DIR, run_report
+from toolkit.batch.run import STATE_DIR, run_report
 from toolkit.cli import main
 from toolkit.spec import load_client
 

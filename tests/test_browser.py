@@ -30,7 +30,7 @@ import pytest
 import yaml
 
 from tests.corpus import ROOT, SAMPLE_CLIENTS
-from toolkit.batch import run_report
+from toolkit.batch.run import run_report
 
 ARTIFACTS = ROOT / "test-artifacts"
 A4_WIDTH_PX = 794  # 210 mm at 96 CSS px per inch

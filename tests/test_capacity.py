@@ -12,13 +12,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.capacity import (
-    CapacityEstimate, bottom_up, capacity_json, compare_scenarios, estimate_client, estimate_market,
-    estimate_scenarios, range_quantile, search_demand, top_down,
+    CapacityEstimate,
+    bottom_up,
+    capacity_json,
+    compare_scenarios,
+    estimate_client,
+    estimate_market,
+    estimate_scenarios,
+    range_quantile,
+    search_demand,
+    top_down,
 )
-from toolkit.ctr import ctr_model
 from toolkit.errors import InputError
+from toolkit.priors import Z90, Range, ctr_model, sample
 from toolkit.spec import MarketSpec, load_client
-from toolkit.uncertain import Z90, Range, sample
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "data/clients/acme-cases"
@@ -445,7 +452,7 @@ def test_plots_return_labelled_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from toolkit.plotting_capacity import plot_capacity, plot_scenarios, plot_tornado
+    from toolkit.report.charts.capacity import plot_capacity, plot_scenarios, plot_tornado
 
     results = estimate_scenarios(_regions_market(), keywords=KEYWORDS, n=3000, seed=0)
     est = results["base"]

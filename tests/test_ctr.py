@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.ctr import CTR_FILE, curve_names, ctr_model, load_ctr_curves
 from toolkit.errors import InputError
-from toolkit.uncertain import Z90
+from toolkit.priors import Z90
+from toolkit.priors.ctr import CTR_FILE, ctr_model, curve_names, load_ctr_curves
 
 CURVES = ["aol-2006", "backlinko-2019", "sistrix-2020", "backlinko-2023", "firstpagesage-2024"]
 

@@ -1,4 +1,4 @@
-"""Known-answer tests for toolkit.demand on synthetic series with a known season and growth."""
+"""Known-answer tests for toolkit.demand.shape on synthetic series with a known season and growth."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from toolkit.demand import (  # noqa: E402
     trend_growth,
 )
 from toolkit.errors import DataError, InputError  # noqa: E402
-from toolkit.plotting_demand import plot_demand, plot_seasonal_index  # noqa: E402
+from toolkit.report.charts.demand import plot_demand, plot_seasonal_index  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = np.arange(1, 13)

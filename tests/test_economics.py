@@ -3,8 +3,17 @@
 import numpy as np
 import pytest
 
-from toolkit.economics import (Expediency, assess_expediency, blended_cac, clv_geometric, margin_within,
-                               monthly_margins, new_customers_needed, payback_months, sample_unit_economics)
+from toolkit.economics import (
+    Expediency,
+    assess_expediency,
+    blended_cac,
+    clv_geometric,
+    margin_within,
+    monthly_margins,
+    new_customers_needed,
+    payback_months,
+    sample_unit_economics,
+)
 from toolkit.errors import InputError
 
 
@@ -195,9 +204,13 @@ def test_charts_return_labelled_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from toolkit.funnel import funnel_schedule, required_volumes, required_volumes_distribution
-    from toolkit.plotting_economics import (plot_clv_vs_cac, plot_funnel_schedule, plot_funnel_volumes,
-                                            plot_lever_history)
+    from toolkit.economics.funnel import funnel_schedule, required_volumes, required_volumes_distribution
+    from toolkit.report.charts.economics import (
+        plot_clv_vs_cac,
+        plot_funnel_schedule,
+        plot_funnel_volumes,
+        plot_lever_history,
+    )
     stages = [("visits", {"low": 0.15, "high": 0.25}), ("leads", 0.25)]
     e = assess_expediency({**BASE, "cac": {"low": 30, "high": 60}})
     target = pd.Series([100.0, 120.0], index=pd.PeriodIndex(["2027-05", "2027-06"], freq="M"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.formatting import Safe, fmt_month, fmt_number, fmt_percent, fmt_range, html_table
+from toolkit.present import Safe, fmt_month, fmt_number, fmt_percent, fmt_range, html_table
 
 
 @pytest.mark.parametrize("value, text", [(1234.5, "1,230"), (0.01234, "0.0123"), (45.0, "45"), (999_999, "1,000,000"),

@@ -3,11 +3,19 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from toolkit.economics.funnel import (
+    funnel_schedule,
+    pipeline_view,
+    required_volumes,
+    required_volumes_distribution,
+    stage_start_months,
+    stages_from_spec,
+    top_of_funnel_check,
+)
 from toolkit.errors import InputError
-from toolkit.funnel import (funnel_schedule, pipeline_view, required_volumes, required_volumes_distribution,
-                            stage_start_months, stages_from_spec, top_of_funnel_check)
 from toolkit.spec import FunnelStage
 
 
@@ -157,7 +165,7 @@ def test_top_of_funnel_without_ceiling():
 
 
 def test_ramp_targets_and_pipeline_from_spec():
-    from toolkit.funnel import pipeline_from_spec, ramp_targets
+    from toolkit.economics.funnel import pipeline_from_spec, ramp_targets
     from toolkit.spec import load_client
     ramp = ramp_targets(100, 200, "2026-10", "2027-02")
     assert list(ramp.index.astype(str)) == ["2026-11", "2026-12", "2027-01", "2027-02"]

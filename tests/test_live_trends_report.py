@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 import requests
 
-from toolkit.demand_view import trends_cache_dir
+from toolkit.demand import trends_cache_dir
 from toolkit.errors import DataError
-from toolkit.report import analyse_client
-from toolkit.sections_market import demand_section
+from toolkit.report.analysis import analyse_client
+from toolkit.report.sections.market import demand_section
 from toolkit.sources.trends_live import fetch_trends
 from toolkit.spec import load_client
 

@@ -19,11 +19,10 @@ import pandas as pd
 import pytest
 
 from tests.corpus import SAMPLE_CLIENTS
-from toolkit.assess import assess_goal
-from toolkit.batch import run_batch
+from toolkit.batch.run import run_batch
+from toolkit.engine import assess_goal, simulate_paths
 from toolkit.errors import ConvergenceError, DataError, InputError, ToolkitError
-from toolkit.formatting import fmt_month, fmt_number, fmt_percent
-from toolkit.paths import simulate_paths
+from toolkit.present import fmt_month, fmt_number, fmt_percent
 from toolkit.spec import MAX_DEADLINE_MONTHS, MIN_POSITIVE_MONTHS
 
 MONTHS = pd.period_range("2024-11", periods=24, freq="M")
@@ -96,8 +95,7 @@ def test_report_formatting_never_prints_nan_or_inf():
 
 def test_client_validation_matches_what_the_engine_accepts():
     """spec.py refuses up front what paths/report would otherwise refuse inside a kernel (exit 1, not 2)."""
-    from toolkit.paths import MIN_HISTORY
-    from toolkit.report import MAX_HORIZON
+    from toolkit.engine import MAX_HORIZON, MIN_HISTORY
 
     assert MIN_POSITIVE_MONTHS == MIN_HISTORY
     assert MAX_DEADLINE_MONTHS == MAX_HORIZON
@@ -170,8 +168,8 @@ def test_client_text_in_charts_is_not_parsed_as_maths():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from toolkit.plotting import plot_fan
-    from toolkit.report import GoalResult
+    from toolkit.report.analysis import GoalResult
+    from toolkit.report.charts.forecast import plot_fan
     from toolkit.spec import Goal
 
     paths = simulate_paths(_history(GROWING), 24, n_paths=200, seed=0)

@@ -1,4 +1,4 @@
-"""Tests of toolkit.paths against known answers."""
+"""Tests of toolkit.engine.paths against known answers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
+from toolkit.engine import PathEnsemble, forecast_table, saturate, simulate_paths
+from toolkit.engine.members import fit_ses, seasonal_test, theta_forecasts
 from toolkit.errors import InputError
-from toolkit.models import fit_ses, seasonal_test, theta_forecasts
-from toolkit.paths import PathEnsemble, forecast_table, saturate, simulate_paths
 
 
 def monthly(values, start="2020-01") -> pd.Series:
@@ -174,7 +174,7 @@ def test_theta_matches_statsmodels():
     slope = float(res.params["b0"])
     ses = fit_ses(z)
     # Same alpha as statsmodels, so forecasts must agree to rounding.
-    from toolkit.models import SesFit
+    from toolkit.engine.members import SesFit
 
     lv = z[0]
     levels = []

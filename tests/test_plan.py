@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from toolkit.cli import main
+from toolkit.cycle.plan import (
+    PLAN_FORMAT,
+    SavedPlan,
+    input_hashes,
+    load_plan,
+    load_plans,
+    make_plan,
+    plan_path,
+    save_plan,
+)
 from toolkit.errors import InputError
-from toolkit.plan import PLAN_FORMAT, SavedPlan, input_hashes, load_plan, load_plans, make_plan, plan_path, save_plan
 from toolkit.spec import load_client
 
 N = 300

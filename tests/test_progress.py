@@ -15,10 +15,19 @@ import yaml
 from click.testing import CliRunner
 
 from toolkit.cli import main
-from toolkit.next_goals import STRETCH_PROBABILITY, propose_next_goals
-from toolkit.plan import load_plans, make_plan, save_plan
-from toolkit.progress import (GOAL_STATUSES, MILESTONE_STATUSES, actuals_for, load_for_review, plans_for_review,
-                              progress_records, review_client, review_goal, review_table)
+from toolkit.cycle import load_plans, make_plan, save_plan
+from toolkit.cycle.next_goals import STRETCH_PROBABILITY, propose_next_goals
+from toolkit.cycle.review import (
+    GOAL_STATUSES,
+    MILESTONE_STATUSES,
+    actuals_for,
+    load_for_review,
+    plans_for_review,
+    progress_records,
+    review_client,
+    review_goal,
+    review_table,
+)
 from toolkit.spec import load_client
 
 N = 400
@@ -256,9 +265,9 @@ def test_progress_section_and_charts(scripted, tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from toolkit.plotting_progress import plot_lever_gap, plot_progress
-    from toolkit.report import analyse_client
-    from toolkit.sections_progress import progress_section
+    from toolkit.report.analysis import analyse_client
+    from toolkit.report.charts.progress import plot_lever_gap, plot_progress
+    from toolkit.report.sections.progress import progress_section
 
     folder, _, review = scripted["met_early"]
     ax = plot_progress(review, history=actuals_for(load_client(folder))["sales"])
@@ -282,7 +291,7 @@ def test_progress_section_and_charts(scripted, tmp_path):
 
 
 def test_progress_note_for_the_index():
-    from toolkit.sections_progress import progress_note
+    from toolkit.report.sections.progress import progress_note
 
     records = {"a": {"goal": "a", "status": "behind", "behind_plan": True},
                "b": {"goal": "b", "status": "no_plan", "behind_plan": False},

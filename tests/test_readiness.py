@@ -2,9 +2,16 @@
 
 import pytest
 
+from toolkit.economics.readiness import (
+    QUESTIONS,
+    GoalContext,
+    answer_status,
+    goal_context_from_levers,
+    readiness_gaps,
+    readiness_summary,
+    verification_checklist,
+)
 from toolkit.errors import InputError
-from toolkit.readiness import (QUESTIONS, GoalContext, answer_status, goal_context_from_levers, readiness_gaps,
-                               readiness_summary, verification_checklist)
 from toolkit.spec import Checklist, Goal, ReadinessSpec, load_client
 
 
@@ -103,7 +110,7 @@ def test_verification_uses_expediency_object():
 
 
 def test_referral_gap_against_two_per_customer():
-    from toolkit.readiness import referral_gap
+    from toolkit.economics.readiness import referral_gap
     table = referral_gap({"referrals_per_year": 200, "repeat_referrer_share": 0.05}, customers_per_year=1000)
     assert table.loc["referrals_per_customer", "p50"] == pytest.approx(0.2)
     assert table.loc["share_of_target", "p50"] == pytest.approx(0.1)

@@ -7,7 +7,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from toolkit.record import RECORD_MIME, _recorded_outside_kernel, jsonable, read_records, record
+from toolkit.present.record import RECORD_MIME, jsonable, read_records, record, recorded_outside_kernel
 
 
 def test_jsonable_converts_numpy_pandas_and_nan():
@@ -20,7 +20,7 @@ def test_jsonable_converts_numpy_pandas_and_nan():
 
 def test_record_outside_a_kernel_is_kept_in_process():
     record("probability", np.float64(0.25))
-    assert math.isclose(_recorded_outside_kernel["probability"], 0.25)
+    assert math.isclose(recorded_outside_kernel["probability"], 0.25)
 
 
 def test_read_records_from_executed_notebook_outputs():

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 from tests.conftest import SAMPLE_CLIENTS
-from toolkit.demand_view import demand_view
+from toolkit.demand import demand_view
+from toolkit.economics.goal import customers_target, monthly_target
+from toolkit.engine import horizon_for
 from toolkit.errors import InputError
-from toolkit.goal_economics import _customers_target, _monthly_target
-from toolkit.report import analyse_client, horizon_for
+from toolkit.report.analysis import analyse_client
 from toolkit.spec import Goal, load_client
 
 
@@ -28,10 +29,10 @@ def _kpis(sales, customers):
 def test_customers_needed_scale_with_the_metric():
     kpis = _kpis([100, 100, 100, 100], [50, 50, 50, 50])
     level = Goal(id="g", statement="s", metric="sales", target=150, deadline="2026-12")
-    assert _customers_target(level, kpis, "2026-04") == pytest.approx(75)
+    assert customers_target(level, kpis, "2026-04") == pytest.approx(75)
     cumulative = Goal(id="c", statement="s", metric="sales", kind="cumulative", target=1600, deadline="2026-12")
-    assert _monthly_target(cumulative, kpis, "2026-04") == pytest.approx(200)
-    assert _customers_target(cumulative, kpis, "2026-04") == pytest.approx(100)
+    assert monthly_target(cumulative, kpis, "2026-04") == pytest.approx(200)
+    assert customers_target(cumulative, kpis, "2026-04") == pytest.approx(100)
 
 
 def test_demand_comes_from_trends_when_given_else_from_own_history():
@@ -66,7 +67,7 @@ def test_two_to_three_years_of_seasonal_sales_are_not_forecast_flat():
 
 def test_expansion_scenarios_are_compared_side_by_side():
     from toolkit.capacity import compare_scenarios
-    from toolkit.sections_market import capacity_section
+    from toolkit.report.sections.market import capacity_section
 
     spec = load_client(SAMPLE_CLIENTS / "nordic-bikes")
     table = compare_scenarios(spec.market, n=4000, seed=0)
@@ -78,7 +79,7 @@ def test_expansion_scenarios_are_compared_side_by_side():
 
 
 def test_pipeline_section_shows_each_person_and_flags_an_empty_top_of_funnel():
-    from toolkit.sections_economics import pipeline_section
+    from toolkit.report.sections.economics import pipeline_section
 
     html = str(pipeline_section(analyse_client(load_client(SAMPLE_CLIENTS / "nordic-bikes"), n_paths=300)))
     # The sample seller Lars: 6/15/12 deals at 20%/40%/40% of his time (DOMAIN.md section 4).

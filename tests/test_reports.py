@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from tests.conftest import SAMPLE_CLIENTS
-from toolkit.batch import run_batch
+from toolkit.batch.run import run_batch
 
 HOSTILE_NAME = "<script>alert(1)</script> & Sons"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from toolkit.uncertain import Range, sample
+from toolkit.priors import Range, sample
 
 N = 200_000
 

@@ -53,7 +53,7 @@ def main(verbose: bool) -> None:
 @_guarded
 def check(client_dir: Path) -> None:
     """Validate CLIENT_DIR (client.yaml and the files it names) without running anything."""
-    from toolkit.spec import load_client
+    from toolkit.spec.client import load_client
 
     spec = load_client(client_dir)
     click.echo(f"{spec.client.id}: ok ({len(spec.goals)} goal(s), {len(spec.kpis)} months of history)")
@@ -69,7 +69,7 @@ def check(client_dir: Path) -> None:
 @_guarded
 def report(client_dir: Path, out_dir: Path, seed: int, n_paths: int, confidence: float, as_of: str | None) -> None:
     """Write OUT/<client-id>.html for CLIENT_DIR."""
-    from toolkit.batch import run_report
+    from toolkit.batch.run import run_report
 
     outcome = run_report(client_dir, out_dir, seed=seed, n_paths=n_paths, confidence=confidence, as_of=as_of)
     if outcome.status != "ok":
@@ -91,8 +91,8 @@ def report(client_dir: Path, out_dir: Path, seed: int, n_paths: int, confidence:
 def batch(clients_dir: Path, out_dir: Path, jobs: int | None, scheduler: str | None, force: bool, seed: int,
           n_paths: int, confidence: float, timeout: int) -> None:
     """Write a report per client folder in CLIENTS_DIR, plus index.html and summary.csv."""
-    from toolkit.batch import find_clients, run_batch
-    from toolkit.progress_display import BatchProgress
+    from toolkit.batch.progress_bar import BatchProgress
+    from toolkit.batch.run import find_clients, run_batch
 
     with BatchProgress(total=len(find_clients(clients_dir))) as progress:
         outcomes = run_batch(clients_dir, out_dir, jobs=jobs, seed=seed, n_paths=n_paths, confidence=confidence,
@@ -113,9 +113,8 @@ def batch(clients_dir: Path, out_dir: Path, jobs: int | None, scheduler: str | N
 @_guarded
 def capacity(client_dir: Path, seed: int, n_draws: int, as_json: bool) -> None:
     """Market capacity and the client's ceiling per month (P10/P50/P90), with drivers."""
-    from toolkit.capacity import capacity_json, estimate_client
-    from toolkit.report import keyword_tables
-    from toolkit.spec import load_client
+    from toolkit.capacity.market import capacity_json, estimate_client, keyword_tables
+    from toolkit.spec.client import load_client
 
     spec = load_client(client_dir)
     estimate = estimate_client(spec, keywords=keyword_tables(spec), n=n_draws, seed=seed)
@@ -140,7 +139,7 @@ def capacity(client_dir: Path, seed: int, n_draws: int, as_json: bool) -> None:
 @_guarded
 def assess(history_csv, metric, target, deadline, kind, ceiling_low, ceiling_high, confidence, seed, n_paths, as_json):
     """Assess one goal from a history CSV (no client folder needed)."""
-    from toolkit.quick import assess_from_csv
+    from toolkit.engine.quick import assess_from_csv
 
     result = assess_from_csv(history_csv, metric=metric, target=target, deadline=deadline, kind=kind,
                              ceiling_low=ceiling_low, ceiling_high=ceiling_high, confidence=confidence,
@@ -165,8 +164,8 @@ def assess(history_csv, metric, target, deadline, kind, ceiling_low, ceiling_hig
 def plan(client_dir: Path, goal_id: str, as_of: str | None, seed: int, n_paths: int, confidence: float,
          force: bool, as_json: bool) -> None:
     """Save the approved plan of goal ID to CLIENT_DIR/plans/<goal-id>.json."""
-    from toolkit.plan import make_plan, plan_path, save_plan
-    from toolkit.spec import load_client
+    from toolkit.cycle.plan import make_plan, plan_path, save_plan
+    from toolkit.spec.client import load_client
 
     if not 0 < confidence < 1:
         raise InputError.at("--confidence", None, confidence, "a probability strictly between 0 and 1")
@@ -196,8 +195,8 @@ def plan(client_dir: Path, goal_id: str, as_of: str | None, seed: int, n_paths: 
 @_guarded
 def review(client_dir: Path, as_of: str | None, seed: int | None, n_paths: int | None, as_json: bool) -> None:
     """Progress of each planned goal of CLIENT_DIR against its saved plan, and next goals when due."""
-    from toolkit.plan import PLAN_DIR, load_plans
-    from toolkit.progress import load_for_review, review_client
+    from toolkit.cycle.plan import PLAN_DIR, load_plans
+    from toolkit.cycle.review import load_for_review, review_client
 
     if n_paths is not None and n_paths < 1:
         raise InputError.at("--n-paths", None, n_paths, "a positive number of paths")

@@ -9,8 +9,8 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
-from toolkit.kernel import ensure_kernel
-from toolkit.record import read_records
+from toolkit.batch.kernelspec import ensure_kernel
+from toolkit.present import read_records
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 FILE_IO_CALLS = {"open", "read_csv", "to_csv", "read_text", "write_text", "read_bytes", "write_bytes", "read_excel",

@@ -24,7 +24,7 @@ import re
 import pandas as pd
 
 from toolkit.errors import InputError
-from toolkit.sources.keywords import keywords_table, parse_number, read_text, sniff_delimiter, split_lines
+from toolkit.sources._text import keywords_table, parse_number, read_text, sniff_delimiter, split_lines
 
 __all__ = ["read_keyword_planner", "read_keyword_planner_monthly", "looks_like_keyword_planner", "parse_volume"]
 

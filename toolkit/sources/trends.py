@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import InputError
-from toolkit.sources.keywords import read_text, split_lines
+from toolkit.sources._text import read_text, split_lines
 
 __all__ = ["read_trends_csv", "LESS_THAN_ONE"]
 

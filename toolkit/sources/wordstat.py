@@ -31,7 +31,7 @@ import re
 import pandas as pd
 
 from toolkit.errors import InputError
-from toolkit.sources.keywords import keywords_table, parse_number, read_text, split_lines
+from toolkit.sources._text import keywords_table, parse_number, read_text, split_lines
 
 __all__ = ["read_wordstat_dynamics", "read_wordstat_top", "looks_like_wordstat_top"]
 

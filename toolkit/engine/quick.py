@@ -1,0 +1,57 @@
+"""Assess a single goal straight from a history CSV (``goalcheck assess``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit.engine.assess import assess_goal
+from toolkit.engine.horizon import horizon_for
+from toolkit.engine.paths import forecast_table, simulate_paths
+from toolkit.errors import InputError
+from toolkit.priors.ranges import Range, sample
+from toolkit.spec.base import MONTH
+from toolkit.spec.files import read_history
+
+__all__ = ["assess_from_csv"]
+
+
+def assess_from_csv(history_csv: str | Path, *, metric: str, target: float, deadline: str, kind: str = "level",
+                    ceiling_low: float | None = None, ceiling_high: float | None = None, confidence: float = 0.8,
+                    seed: int = 0, n_paths: int = 2000) -> dict:
+    """The assessment as a JSON-ready dict plus the monthly forecast quantiles."""
+
+    if not MONTH.match(str(deadline)):
+        raise InputError.at("--deadline", None, deadline, "a month as YYYY-MM")
+    if not 0 < confidence < 1:
+        raise InputError.at("--confidence", None, confidence, "a probability strictly between 0 and 1")
+    if target <= 0:
+        raise InputError.at("--target", None, target, "a number > 0")
+    kpis = read_history(Path(history_csv))
+    if metric not in kpis.columns:
+        raise InputError.at(str(history_csv), "header", metric, f"one of the columns {', '.join(kpis.columns)}")
+    ceiling = None
+    if (ceiling_low is None) != (ceiling_high is None):
+        raise InputError("--ceiling-low/--ceiling-high: got only one; expected both bounds of the ceiling's 90% interval")
+    if ceiling_low is not None:
+        try:
+            bounds = Range(low=ceiling_low, high=ceiling_high)
+        except ValueError as exc:
+            raise InputError(f"--ceiling-low/--ceiling-high: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
+        ceiling = sample(bounds, max(n_paths, 2000), np.random.default_rng(seed))
+    as_of = str(kpis.index[-1])
+    if pd.Period(deadline, freq="M") <= kpis.index[-1]:
+        raise InputError.at("--deadline", None, deadline, f"a month after the last history month {as_of}")
+    paths = simulate_paths(kpis[metric], horizon_for(as_of, deadline), ceiling=ceiling, n_paths=n_paths, seed=seed)
+    assessment = assess_goal(paths, target, deadline, kind=kind, confidence=confidence)
+    out = assessment.to_dict()
+    out["reach_date"] = {"p50": out["reach_p50"], "p80": out["reach_p80"], "p_never": out["p_never"]}
+    table = forecast_table(paths)
+    out["forecast"] = [{"month": str(month), **{str(k): round(float(v), 4) for k, v in row.items()}}
+                       for month, row in table.iterrows()]
+    out["metric"] = metric
+    out["as_of"] = as_of
+    out["model"] = paths.model
+    return out

@@ -1,0 +1,142 @@
+"""The client report's progress section: each planned goal against its saved plan.
+
+``progress_section(spec, analysis)`` reviews every goal that has a saved plan
+(``plans/<goal-id>.json``) with the actuals up to the report's as-of month and
+returns escaped HTML: status, probability then and now, milestones, lever and
+funnel gaps and, for a goal met or past its deadline, the results review and
+the proposed next goals. Client-provided strings are always escaped.
+"""
+
+from __future__ import annotations
+
+from toolkit.cycle.plan import load_plans
+from toolkit.cycle.review import actuals_for, review_client
+from toolkit.present.formatting import Html, Safe, esc, fmt_month, fmt_number, fmt_percent, html_table
+from toolkit.report.charts.forecast import STANDARD_MARGINS, figure_html
+from toolkit.report.charts.progress import plot_progress
+
+__all__ = ["progress_section", "status_badge", "progress_note", "STATUS_LABELS"]
+
+STATUS_LABELS = {"on_track": "On track", "behind": "Behind plan", "met": "Goal met", "missed": "Missed",
+                 "no_plan": "No saved plan"}
+_STATUS_CSS = {"on_track": "attainable", "met": "attainable", "behind": "stretch", "missed": "unattainable"}
+_MILESTONE_LABELS = {"met": "met", "missed": "missed", "ahead": "already reached (ahead)", "pending": "to come"}
+
+
+def status_badge(status: str) -> Safe:
+    """A coloured label for a goal status (the report's verdict styles)."""
+    css = _STATUS_CSS.get(status, "stretch")
+    return Safe(f'<span class="gc-verdict gc-verdict-{esc(css)}">{esc(STATUS_LABELS.get(status, status))}</span>')
+
+
+def progress_note(progress: dict | None, goal_id: str) -> str:
+    """Text for the batch index's note column from recorded :func:`toolkit.cycle.review.progress_records`.
+
+    "behind plan" / "missed" / "goal met" / "on track", or "" without a saved plan or record.
+    """
+    rec = (progress or {}).get(goal_id) or {}
+    status = rec.get("status")
+    if status in (None, "no_plan"):
+        return ""
+    return "behind plan" if status == "behind" else STATUS_LABELS.get(status, status).lower()
+
+
+def _signed_percent(x) -> str:
+    if x is None or x != x:
+        return "n/a"
+    return ("+" if x >= 0 else "") + fmt_percent(x)
+
+
+def _summary(r) -> str:
+    now = fmt_percent(r.probability_now) if r.probability_now is not None else "n/a"
+    text = (f"Plan approved with data to {esc(fmt_month(r.plan_as_of))}; actuals to {esc(fmt_month(r.as_of))}. "
+            f"Chance of meeting the goal: {esc(fmt_percent(r.probability_at_approval))} at approval, {esc(now)} now. ")
+    if r.met_on:
+        text += f"The target was reached in {esc(fmt_month(r.met_on))}. "
+    elif r.reach_p50_now or r.reach_p80_now:
+        text += (f"Re-forecast: 50% chance of reaching it by {esc(fmt_month(r.reach_p50_now))}, "
+                 f"80% by {esc(fmt_month(r.reach_p80_now))}. ")
+    if r.main_lever:
+        text += f"Most of the shortfall comes from {esc(r.main_lever.replace('_', ' '))}. "
+    if r.main_stage:
+        text += f"The funnel stage furthest short of its planned volume is {esc(r.main_stage)}. "
+    return f"<p>{text.strip()}</p>"
+
+
+def _one(r, history=None) -> str:
+    import matplotlib.pyplot as plt
+
+    parts = [f"<h3>{esc(r.statement)} {status_badge(r.status)}</h3>", _summary(r)]
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    plot_progress(r, history=history, ax=ax)
+    parts.append(figure_html(fig, alt=f"Progress against the plan for {r.statement}", margins=STANDARD_MARGINS))
+    rows = [[fmt_month(m.month), fmt_number(m.target), "—" if m.actual != m.actual else fmt_number(m.actual),
+             _MILESTONE_LABELS.get(m.status, m.status), _signed_percent(m.gap_pct)]
+            for m in r.milestones.itertuples(index=False)]
+    parts.append("<h4>Milestones</h4>")
+    parts.append(str(html_table(["Month", "Planned", "Actual", "Status", "Against plan"], rows)))
+    if r.levers is not None:
+        rows = [[lv.lever.replace("_", " "), fmt_number(lv.at_approval), fmt_number(lv.planned), fmt_number(lv.actual),
+                 _signed_percent(lv.gap_pct), fmt_percent(lv.share_of_shortfall) if lv.in_metric else "—"]
+                for lv in r.levers.itertuples(index=False)]
+        parts.append("<h4>Levers (last three months)</h4>")
+        parts.append(str(html_table(["Lever", "At approval", "Planned now", "Actual", "Against plan",
+                                     "Share of shortfall"], rows)))
+    if r.funnel is not None:
+        rows = [[f.stage, fmt_number(f.required), fmt_number(f.actual), _signed_percent(f.gap_pct)]
+                for f in r.funnel.itertuples(index=False)]
+        parts.append("<h4>Funnel volumes (last three months, per month)</h4>")
+        parts.append(str(html_table(["Stage", "Needed by the plan", "Actual", "Against plan"], rows)))
+    if r.closed:
+        parts.append("<h4>Results review</h4>")
+        for title, items in (("What beat the plan", r.positives), ("What missed the plan", r.negatives)):
+            if items:
+                rows = [[d["item"], fmt_number(d["planned"]), fmt_number(d["actual"]),
+                         _signed_percent(d["difference_pct"])] for d in items]
+                parts.append(f"<p><strong>{esc(title)}</strong></p>")
+                parts.append(str(html_table(["Item", "Planned", "Actual", "Difference"], rows)))
+        if r.recommendations:
+            parts.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in r.recommendations) + "</ul>")
+        if r.proposals:
+            rows = [[p.proposal, p.statement, fmt_percent(p.probability), p.verdict.replace("_", " "),
+                     "—" if p.share_of_ceiling is None else fmt_percent(p.share_of_ceiling),
+                     (p.expediency or "not assessed").replace("_", " ")] for p in r.proposals]
+            parts.append("<h4>Proposed next goals</h4>")
+            parts.append(str(html_table(["Kind", "Goal", "Chance", "Verdict", "Share of ceiling (P90)",
+                                         "Expediency"], rows)))
+    for note in r.notes:
+        parts.append(f'<p class="gc-caveat">Note: {esc(note)}.</p>')
+    return "".join(parts)
+
+
+def progress_section(spec, analysis) -> Html:
+    """Progress of every planned goal, as of the report's month.
+
+    Parameters
+    ----------
+    spec : ClientSpec
+        The client as loaded for the report.
+    analysis : ClientAnalysis
+        The report's analysis; its seed and number of paths are reused.
+
+    Returns
+    -------
+    Html
+        A paragraph saying so when no plan is saved yet.
+    """
+
+    plans = load_plans(spec.folder)
+    if not plans:
+        return Html('<p class="gc-muted">No approved plan is saved for this client yet, so there is no progress to '
+                    "report. Once a goal is approved, its plan is frozen with <code>goalcheck plan CLIENT_DIR --goal "
+                    "ID</code> and later reports compare the actuals with it.</p>")
+    reviews = review_client(spec, plans=plans, as_of=spec.client.as_of, seed=analysis.seed, n_paths=analysis.n_paths)
+    if not reviews:
+        return Html(f'<p class="gc-muted">The saved plans were approved after {esc(fmt_month(spec.client.as_of))}, '
+                    "the month of this report's data.</p>")
+    actuals = actuals_for(spec, spec.client.as_of)
+    unplanned = [g.statement for g in spec.goals if g.id not in plans]
+    parts = [_one(r, actuals[r.metric] if r.metric in actuals.columns else None) for r in reviews]
+    if unplanned:
+        parts.append(f'<p class="gc-muted">Without a saved plan: {esc("; ".join(unplanned))}.</p>')
+    return Html("".join(parts))
