@@ -132,8 +132,12 @@ class WarmKernel:
         else:
             from nbclient import NotebookClient
 
-            client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=self.timeout,
-                                    allow_errors=False, record_timing=False)
+            # The reset is the first thing a new kernel is asked after its preload, which takes
+            # seconds on a loaded machine: its wait (kernel_info, then the reset cell) is allowed
+            # the start-up time, so a busy kernel is not mistaken for a lost one.
+            client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name,
+                                    timeout=max(self.timeout, self.start_timeout), allow_errors=False,
+                                    record_timing=False)
         client.kc = self.kc
         return client
 
