@@ -11,8 +11,14 @@ import pytest
 from scipy import integrate, optimize
 
 from toolkit.engine import assess_goal
-from toolkit.engine.launch import (bass_cdf, bass_peak_time, expected_launch, launch_paths, monthly_coefficients,
-                                   monthly_range)
+from toolkit.engine.launch import (
+    bass_cdf,
+    bass_peak_time,
+    expected_launch,
+    launch_paths,
+    monthly_coefficients,
+    monthly_range,
+)
 from toolkit.errors import InputError
 from toolkit.priors import Range
 from toolkit.priors.diffusion import DiffusionPrior, load_diffusion_prior
@@ -137,3 +143,19 @@ def test_yearly_ranges_become_monthly_and_bad_inputs_are_named():
     with pytest.raises(InputError, match="measure"):
         launch_paths(None, launch="2027-01", as_of="2026-12", horizon=6, ceiling=100.0, purchases_per_year=1,
                      prior=load_diffusion_prior(), measure="revenue")
+
+
+def test_assess_launch_from_the_market_alone_and_with_months_seen(tmp_path):
+    from toolkit.engine.quick import assess_launch
+
+    before = assess_launch(launch="2027-01", metric="sales", target=300, deadline="2028-06", ceiling_low=400,
+                           ceiling_high=800, purchases_per_year=4, n_paths=1000)
+    history = tmp_path / "history.csv"
+    history.write_text("month,sales\n2027-01,40\n2027-02,70\n2027-03,110\n2027-04,150\n")
+    after = assess_launch(launch="2027-01", metric="sales", target=300, deadline="2028-06", ceiling_low=400,
+                          ceiling_high=800, purchases_per_year=4, history_csv=history, n_paths=1000)
+    assert before["as_of"] == "2026-12" and after["as_of"] == "2027-04"
+    assert 0 < before["probability"] < 1 and after["probability"] > before["probability"]  # a fast start
+    assert after["model"].startswith("Bass diffusion, 4 months")
+    with pytest.raises(InputError, match="--launch"):
+        assess_launch(launch="Jan 2027", metric="sales", target=1, deadline="2028-06", ceiling_low=1, ceiling_high=2)

@@ -1,4 +1,4 @@
-"""Assess a single goal straight from a history CSV (``goalcheck assess``)."""
+"""Assess a single goal straight from a history CSV, or a launch from its market (``goalcheck assess``)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ import pandas as pd
 
 from toolkit.engine.assess import assess_goal
 from toolkit.engine.horizon import horizon_for
+from toolkit.engine.launch import launch_paths
 from toolkit.engine.paths import forecast_table, simulate_paths
 from toolkit.errors import InputError
+from toolkit.priors.diffusion import load_diffusion_prior
 from toolkit.priors.ranges import Range, sample
 from toolkit.spec.base import MONTH
 from toolkit.spec.files import read_history
 
-__all__ = ["assess_from_csv"]
+__all__ = ["assess_from_csv", "assess_launch"]
 
 
 def assess_from_csv(history_csv: str | Path, *, metric: str, target: float, deadline: str, kind: str = "level",
@@ -45,6 +47,46 @@ def assess_from_csv(history_csv: str | Path, *, metric: str, target: float, dead
     if pd.Period(deadline, freq="M") <= kpis.index[-1]:
         raise InputError.at("--deadline", None, deadline, f"a month after the last history month {as_of}")
     paths = simulate_paths(kpis[metric], horizon_for(as_of, deadline), ceiling=ceiling, n_paths=n_paths, seed=seed)
+    return _as_json(paths, target, deadline, kind, confidence, metric, as_of)
+
+
+def assess_launch(*, launch: str, metric: str, target: float, deadline: str, ceiling_low: float, ceiling_high: float,
+                  history_csv: str | Path | None = None, purchases_per_year: float = 12.0, kind: str = "level",
+                  confidence: float = 0.8, seed: int = 0, n_paths: int = 2000) -> dict:
+    """A launch's goal: Bass diffusion toward the potential, updated by any months since the launch.
+
+    ``customers`` counts adopters so far, and its ceiling range is the potential
+    itself; any other metric counts purchases a month, bounded by the ceiling.
+    """
+    for option, month in (("--launch", launch), ("--deadline", deadline)):
+        if not MONTH.match(str(month)):
+            raise InputError.at(option, None, month, "a month as YYYY-MM")
+    if not 0 < confidence < 1:
+        raise InputError.at("--confidence", None, confidence, "a probability strictly between 0 and 1")
+    if target <= 0:
+        raise InputError.at("--target", None, target, "a number > 0")
+    try:
+        potential = Range(low=ceiling_low, high=ceiling_high)
+    except ValueError as exc:
+        raise InputError(f"--ceiling-low/--ceiling-high: {exc}; expected the ceiling's 90% interval") from None
+    observed = None
+    as_of = str(pd.Period(launch, freq="M") - 1)
+    if history_csv is not None:
+        kpis = read_history(Path(history_csv))
+        if metric not in kpis.columns:
+            raise InputError.at(str(history_csv), "header", metric, f"one of the columns {', '.join(kpis.columns)}")
+        observed, as_of = kpis[metric], str(max(kpis.index[-1], pd.Period(launch, freq="M") - 1))
+    if pd.Period(deadline, freq="M") <= pd.Period(as_of, freq="M"):
+        raise InputError.at("--deadline", None, deadline, f"a month after {as_of}")
+    customers = metric == "customers"
+    paths = launch_paths(observed, launch=launch, as_of=as_of, horizon=horizon_for(as_of, deadline),
+                         ceiling=potential, purchases_per_year=12.0 if customers else purchases_per_year,
+                         prior=load_diffusion_prior(), measure="customers" if customers else "sales",
+                         n_paths=n_paths, seed=seed)
+    return _as_json(paths, target, deadline, kind, confidence, metric, as_of)
+
+
+def _as_json(paths, target, deadline, kind, confidence, metric, as_of) -> dict:
     assessment = assess_goal(paths, target, deadline, kind=kind, confidence=confidence)
     out = assessment.to_dict()
     out["reach_date"] = {"p50": out["reach_p50"], "p80": out["reach_p80"], "p_never": out["p_never"]}
