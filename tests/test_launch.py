@@ -12,6 +12,7 @@ from scipy import integrate, optimize
 
 from toolkit.engine import assess_goal
 from toolkit.engine.launch import (
+    adoption_time,
     bass_cdf,
     bass_peak_time,
     expected_launch,
@@ -31,6 +32,11 @@ def test_closed_form_solves_the_bass_equation(p, q):
     solution = integrate.solve_ivp(lambda _, f: (p + q * f) * (1 - f), (0, 30), [0.0], t_eval=t, rtol=1e-10,
                                    atol=1e-12)
     np.testing.assert_allclose(bass_cdf(t, p, q), solution.y[0], atol=1e-8)
+
+
+@pytest.mark.parametrize("share", [0.01, 0.1, 0.5, 0.9])
+def test_adoption_time_inverts_the_curve(share):
+    assert bass_cdf(adoption_time(share, 0.03, 0.38), 0.03, 0.38) == pytest.approx(share, rel=1e-12)
 
 
 def test_monthly_rescaling_keeps_the_curve_and_q_over_p():

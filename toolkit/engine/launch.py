@@ -54,7 +54,7 @@ from toolkit.errors import InputError
 from toolkit.priors.diffusion import DiffusionPrior
 from toolkit.priors.ranges import Z90, Range, sample
 
-__all__ = ["bass_cdf", "bass_peak_time", "monthly_coefficients", "monthly_range", "expected_launch", "launch_paths",
+__all__ = ["bass_cdf", "bass_peak_time", "adoption_time", "adoption_table", "monthly_coefficients", "monthly_range", "expected_launch", "launch_paths",
            "NOISE", "MEASURES"]
 
 #: Standard deviation of an observed month around the model on the log(1 + value) scale.
@@ -76,6 +76,26 @@ def bass_cdf(t, p, q):
 def bass_peak_time(p: float, q: float) -> float:
     """Time of the highest adoption rate, ``ln(q/p) / (p+q)``; NaN when ``q <= p`` (no interior peak)."""
     return math.log(q / p) / (p + q) if q > p else math.nan
+
+
+def adoption_time(share, p, q):
+    """Time by which ``share`` of the potential has adopted: the inverse of :func:`bass_cdf`,
+
+        t(s) = ln((1 + (q/p) s) / (1 - s)) / (p + q).
+    """
+    share, p, q = (np.asarray(x, dtype=float) for x in (share, p, q))
+    return np.log((1.0 + (q / p) * share) / (1.0 - share)) / (p + q)
+
+
+def adoption_table(paths: PathEnsemble, launch: str, shares=(0.1, 0.5)) -> pd.DataFrame:
+    """The month by which each share of the potential has adopted: P10, P50 and P90 over the paths."""
+    start = pd.Period(launch, freq="M")
+    rows = {}
+    for share in shares:
+        months = np.ceil(adoption_time(share, paths.info["p"], paths.info["q"]))
+        rows[f"{share:.0%} of the potential"] = {f"P{int(q * 100)}": start + int(v) - 1
+                                                 for q, v in zip((0.1, 0.5, 0.9), np.quantile(months, [0.1, 0.5, 0.9]))}
+    return pd.DataFrame(rows).T
 
 
 def monthly_coefficients(p_year, q_year):

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+import pandas as pd
+
 from toolkit.errors import InputError
 from toolkit.priors.ranges import Range, as_range
 
@@ -39,6 +41,13 @@ class DiffusionPrior:
     p: Range
     q: Range
     source: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per coefficient: its 90% range (or value) per year and its source."""
+        rows = {name: {"low": r.low if r.value is None else r.value, "high": r.high if r.value is None else r.value,
+                       "unit": "per year", "source": r.source or self.source}
+                for name, r in (("p (innovation)", self.p), ("q (imitation)", self.q))}
+        return pd.DataFrame(rows).T
 
     @classmethod
     def exact(cls, p: float, q: float, source: str) -> "DiffusionPrior":
