@@ -125,3 +125,38 @@ def test_the_engine_is_registered_and_importing_papermill_stays_light():
             "sorted(m for m in ('pandas', 'scipy', 'matplotlib', 'toolkit.report.analysis') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout.split() == ["toolkit.batch.engine", "[]"]
+
+
+def test_a_slow_preload_is_not_a_lost_kernel(monkeypatch):
+    """Under load the preload outlasts a cell's timeout: the first reset waits for it with the start-up budget
+    (nbclient used to raise a bare AssertionError on the kernel_info reply and the kernel was not replaced)."""
+    import toolkit.batch.warm_kernel as wk
+
+    monkeypatch.setattr(wk, "PRELOAD_SOURCE", "import time\ntime.sleep(6)\n")
+    with WarmKernel(ensure_kernel(), timeout=2, start_timeout=60) as kernel:
+        assert run_notebook(kernel, _cell("4 + 4")).cells[0].outputs[0]["data"]["text/plain"] == "8"
+        assert kernel.runs == 1
+
+
+def test_a_kernel_lost_while_starting_or_preloading_is_replaced_and_the_run_finishes(monkeypatch):
+    import toolkit.batch.warm_kernel as wk
+
+    real_start = WarmKernel._start_once
+    calls = []
+
+    def flaky_start(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 180 seconds")
+        real_start(self)
+
+    monkeypatch.setattr(WarmKernel, "_start_once", flaky_start)
+    with WarmKernel(ensure_kernel(), timeout=30) as kernel:
+        assert len(calls) == 2
+        # Killed during the preload: the client's run goes to a new kernel instead of failing.
+        kernel.km.provisioner.process.kill()
+        assert run_notebook(kernel, _cell("5 + 5")).cells[0].outputs[0]["data"]["text/plain"] == "10"
+    monkeypatch.setattr(WarmKernel, "_start_once", lambda self: (_ for _ in ()).throw(RuntimeError("no kernel")))
+    with pytest.raises(KernelFailure, match="could not be started .*no kernel"):
+        WarmKernel(ensure_kernel())
+    assert wk.START_ATTEMPTS == 3
