@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+#: Names the batch writes beside the reports (index.html, summary.csv): a client's report must not overwrite them.
+RESERVED_IDS = ("index", "summary")
 #: Deadlines the report can simulate: toolkit.engine.horizon.MAX_HORIZON months after as_of.
 MAX_DEADLINE_MONTHS = 60
 #: Positive months a goal's metric needs (toolkit.engine.paths.MIN_HISTORY).
@@ -52,14 +54,16 @@ class ClientInfo(Frozen):
     @classmethod
     def _safe_id(cls, v: str) -> str:
         if not SAFE_ID.match(v):
-            raise ValueError("expected an id of letters, digits, '-' or '_' (safe as a file name)")
+            raise ValueError("an id of letters, digits, '-' or '_' (safe as a file name)")
+        if v.casefold() in RESERVED_IDS:
+            raise ValueError(f"an id other than {' or '.join(RESERVED_IDS)} (the batch writes index.html and summary.csv)")
         return v
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str) -> str:
         if not re.fullmatch(r"[A-Z]{3}", v):
-            raise ValueError("expected a three-letter ISO currency code such as EUR")
+            raise ValueError("a three-letter ISO currency code such as EUR")
         return v
 
     _as_of = field_validator("as_of", mode="before")(lambda cls, v: as_month(v))
@@ -90,7 +94,7 @@ class Goal(Frozen):
     @classmethod
     def _safe_id(cls, v: str) -> str:
         if not SAFE_ID.match(v):
-            raise ValueError("expected an id of letters, digits, '-' or '_'")
+            raise ValueError("an id of letters, digits, '-' or '_'")
         return v
 
 
@@ -148,7 +152,7 @@ class TrendsQuery(Frozen):
     @classmethod
     def _terms_not_blank(cls, v: list[str]) -> list[str]:
         if any(not t.strip() for t in v):
-            raise ValueError("expected non-empty search terms")
+            raise ValueError("non-empty search terms")
         return v
 
 
@@ -243,7 +247,11 @@ def _validation_error(file: str, exc: ValidationError, data: dict) -> InputError
         loc = [str(p) for p in first["loc"]]
         path = loc if loc[-1:] == [ctx_err.field] else loc + [ctx_err.field]
         return InputError.at(file, ".".join(path), ctx_err.value, ctx_err.expected)
-    message = first["msg"].removeprefix("Value error, ")
+    # InputError.at says "expected ..." itself: pydantic's "Input should be less than 5" reads "expected less than 5".
+    message = first["msg"].removeprefix("Value error, ").removeprefix("expected ").removeprefix("Input should be ")
+    value = first.get("input")
+    if isinstance(value, float) and value != value:
+        message = "a number (.nan is not a value)"
     if first["type"] == "extra_forbidden":
         message = "no such field (check the spelling)"
     elif first["type"] == "missing":
