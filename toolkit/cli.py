@@ -53,10 +53,19 @@ def main(verbose: bool) -> None:
 @_guarded
 def check(client_dir: Path) -> None:
     """Validate CLIENT_DIR (client.yaml and the files it names) without running anything."""
+    from toolkit.demand.view import check_demand, trends_cache_dir
+    from toolkit.sources.trends_live import cached_at
     from toolkit.spec.client import load_client
 
     spec = load_client(client_dir)
-    click.echo(f"{spec.client.id}: ok ({len(spec.goals)} goal(s), {len(spec.kpis)} months of history)")
+    check_demand(spec)  # what the report meets turning a Trends export into months
+    note = ""
+    live = spec.market.trends_live if spec.market is not None else None
+    if live is not None:
+        fetched = cached_at(live.terms, live.geo, live.timeframe, category=live.category, cache_dir=trends_cache_dir())
+        note = (f"; live Trends cached {fetched}" if fetched else
+                "; live Trends not cached yet: the report needs Google Trends reachable, or it fails with exit 2")
+    click.echo(f"{spec.client.id}: ok ({len(spec.goals)} goal(s), {len(spec.kpis)} months of history{note})")
 
 
 @main.command()
