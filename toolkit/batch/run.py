@@ -216,9 +216,27 @@ def run_report(client_dir: str | Path, out_dir: str | Path, *, seed: int = 0, n_
     except InputError as exc:
         return ReportOutcome(Path(client_dir).name, "failed", error=_one_line(exc), bad_input=True,
                              folder=Path(client_dir).name)
+    # Before the analysis, not after it: an output path that cannot take the report is bad input too.
+    try:
+        check_out_dir(out_dir)
+    except InputError as exc:
+        return ReportOutcome(Path(client_dir).name, "failed", error=_one_line(exc), bad_input=True,
+                             folder=Path(client_dir).name)
 
     with WarmKernel(ensure_kernel(), timeout=timeout) as kernel:
         return render_with(kernel, job)
+
+
+def check_out_dir(out_dir: str | Path) -> None:
+    """Refuse an output path that is a file or cannot be written, before any report runs."""
+    out = Path(out_dir)
+    probe = out
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError.at("-o/--out", None, str(out), f"a folder for the reports ({probe} is a file)")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError.at("-o/--out", None, str(out), f"a folder this user can write in ({probe} is not writable)")
 
 
 def find_clients(clients_dir: str | Path) -> list[Path]:
@@ -351,6 +369,7 @@ def run_batch(clients_dir: str | Path, out_dir: str | Path, *, jobs: int | None 
     if not clients:
         raise InputError(f"{clients_dir}: no client folders found; expected sub-folders holding {CLIENT_FILE}")
     out = Path(out_dir)
+    check_out_dir(out)
     _clean_partial_files(out)
     duplicates = _duplicate_ids(clients)
     all_jobs = [ReportJob(c.resolve(), out.resolve(), seed, n_paths, confidence, None, timeout) for c in clients]
