@@ -10,7 +10,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MPLBACKEND := Agg
 
-.PHONY: demo test lab bench constraints clean
+.PHONY: demo test lab bench constraints clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,12 @@ demo: $(VENV)/.installed-base
 	$(BIN)/goalcheck batch data/clients -o reports
 	@echo "Open reports/index.html"
 
-test: $(VENV)/.installed-test
+# The browser test needs Chromium: installed here when missing (apt-get as root or with sudo -n,
+# never prompting), otherwise one line saying what to run.
+chromium:
+	@sh .ci/ensure-chromium
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest
 
 lab: $(VENV)/.installed-lab

@@ -149,6 +149,61 @@ def _both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
     return apply
 
 
+def _symlink_loop(file: str) -> Callable[[Path], None]:
+    """Replace ``file`` by a symbolic link to itself."""
+
+    def apply(folder: Path) -> None:
+        (folder / file).unlink(missing_ok=True)
+        os.symlink(file, folder / file)
+
+    return apply
+
+
+def _fifo(file: str) -> Callable[[Path], None]:
+    """Replace ``file`` by a named pipe (reading it would block forever)."""
+
+    def apply(folder: Path) -> None:
+        (folder / file).unlink()
+        os.mkfifo(folder / file)
+
+    return apply
+
+
+def _scenario(name: str, *segment_names: str) -> Callable[[dict], None]:
+    """Add an expansion scenario to nordic-bikes with segments copied from its Drammen one."""
+
+    def fn(data: dict) -> None:
+        template = data["market"]["scenarios"][0]["add_segments"][0]
+        data["market"]["scenarios"].append(
+            {"name": name, "add_segments": [{**template, "name": n} for n in segment_names]})
+
+    return fn
+
+
+def _daily_trends(days: int, start: str = "2021-04-23", step: int = 1) -> bytes:
+    """A Google Trends daily export as the French UI writes it (``Jour``, ``Dans tous les pays``)."""
+    import datetime as _dt
+
+    first = _dt.date.fromisoformat(start)
+    rows = [f"{first + _dt.timedelta(days=i * step)},{40 + i % 9},{55 + i % 5}" for i in range(days)]
+    return ("Catégorie : Toutes catégories\n\nJour,diet: (Dans tous les pays),gym: (Dans tous les pays)\n"
+            + "\n".join(rows) + "\n").encode("utf-8")
+
+
+def _acme_rows() -> str:
+    return (SAMPLE_CLIENTS / "acme-cases" / "history.csv").read_text(encoding="utf-8")
+
+
+def _acme_edit(fn: Callable[[list[str]], list[str]]) -> Callable[[Path], None]:
+    """Rewrite acme's history.csv line by line (header first)."""
+
+    def apply(folder: Path) -> None:
+        lines = _acme_rows().splitlines()
+        (folder / "history.csv").write_text("\n".join(fn(lines)) + "\n", encoding="utf-8")
+
+    return apply
+
+
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + bytes(range(256))
 ALIAS_BOMB = "".join(f"x{i}: &a{i} [{', '.join([f'*a{i - 1}' if i else 'lol'] * 10)}]\n" for i in range(8))
 PYTHON_TAG = '!!python/object/apply:os.system ["echo pwned > pwned.txt"]'
@@ -272,9 +327,6 @@ CASES: list[Case] = [
     Case("history-empty-file", "acme-cases", raw(H, b""), H, None),
     Case("history-binary", "acme-cases", raw(H, PNG), H, None),
     Case("history-utf16", "acme-cases", recode(H, "utf-16"), H, None, ("UTF-8",)),
-    Case("history-latin1-header", "acme-cases", raw(H, "month,Umsätze,sales\n".encode("latin-1")
-                                                     + _series(12).split("\n", 1)[1].replace(",", ",1,").encode()),
-         H, None, ("UTF-8",)),
     Case("history-duplicate-month", "acme-cases", history(_series(12).replace("2026-09", "2026-08")), H, "month"),
     Case("history-missing-month", "acme-cases", history("".join(l + "\n" for l in _series(12).splitlines() if not l.startswith("2026-05"))),
          H, "month", ("2026-05",)),
@@ -302,6 +354,75 @@ CASES: list[Case] = [
     Case("keywords-all-zero", "lumen-dental", raw(K, b"keyword,monthly_searches,position\ntandarts,0,\nspoed tandarts,0,3\n"),
          K, "monthly_searches"),
     Case("trends-garbage", "lumen-dental", raw(T, b"this is not a trends export\nat all\n"), T, None),
+    # ---- round two (issue 16): wrong exit codes, lying numbers, path tricks, huge text, odd real exports
+    Case("history-header-no-rows", "acme-cases", history("month,sales\n"), H, "month", ("no rows",)),
+    Case("history-header-only-crlf", "acme-cases", history("month,sales,revenue\r\n"), H, "month"),
+    Case("history-path-nul-byte", "acme-cases", edit(_set("history", "history.csv\0../../etc/passwd")), Y, "history"),
+    Case("history-symlink-loop", "acme-cases", _symlink_loop(H), Y, "history", ("loop",)),
+    Case("keywords-symlink-loop", "lumen-dental", _symlink_loop(K), Y, "market.keywords", ("loop",)),
+    Case("trends-symlink-loop", "lumen-dental", _symlink_loop(T), Y, "market.trends", ("loop",)),
+    Case("keywords-path-nul-byte", "lumen-dental", edit(_set("market.keywords", "keywords.csv\0x")), Y, "market.keywords"),
+    Case("trends-path-nul-byte", "lumen-dental", edit(_set("market.trends", "\0")), Y, "market.trends"),
+    Case("history-path-too-long", "acme-cases", edit(_set("history", "h" * 300 + ".csv")), Y, "history"),
+    Case("history-is-a-fifo", "acme-cases", _fifo(H), Y, "history"),
+    Case("trends-path-outside", "lumen-dental", edit(_set("market.trends", "../acme-cases/history.csv")), Y, "market.trends"),
+    Case("trends-symlink-outside", "lumen-dental", _symlink_outside(T), Y, "market.trends"),
+    Case("avg-price-negative-bare", "acme-cases", edit(_set("market.avg_price", -20)), Y, "market.avg_price", (">= 0",)),
+    Case("reachable-share-negative-bare", "acme-cases", edit(_set("market.reachable_share", -0.1)), Y, "market.reachable_share"),
+    Case("population-negative-bare", "acme-cases", edit(_set("market.population", -1000)), Y, "market.population"),
+    Case("purchases-negative-bare", "nordic-bikes", edit(_set("market.purchases_per_year", -1)), Y, "market.purchases_per_year"),
+    Case("reachable-customers-negative-bare", "nordic-bikes", edit(_set("market.reachable_customers", -4500)), Y,
+         "market.reachable_customers"),
+    Case("scenario-segment-negative-bare", "nordic-bikes", edit(_set("market.scenarios.0.add_segments.0.avg_check", -800)), Y,
+         "market.scenarios.0.add_segments.0.avg_check"),
+    Case("economics-cac-negative-bare", "acme-cases", edit(_set("economics.cac", -5)), Y, "economics.cac"),
+    Case("economics-avg-check-negative-bare", "acme-cases", edit(_set("economics.avg_check", -22)), Y, "economics.avg_check"),
+    Case("economics-margin-negative-bare", "acme-cases", edit(_set("economics.gross_margin", -0.2)), Y, "economics.gross_margin"),
+    Case("funnel-conversion-negative-bare", "acme-cases", edit(_set("funnel.stages.0.conversion", -0.02)), Y,
+         "funnel.stages.0.conversion"),
+    Case("top-ceiling-negative-bare", "acme-cases", edit(_set("funnel.top_ceiling", -20000)), Y, "funnel.top_ceiling"),
+    Case("search-conversion-negative-bare", "lumen-dental", edit(_set("market.conversion", -0.03)), Y, "market.conversion"),
+    Case("history-duplicate-column", "acme-cases", _acme_edit(lambda ls: [l + "," + l.split(",")[1] for l in ls]), H, "header",
+         ("sales",)),
+    Case("history-duplicate-month-column", "acme-cases", _acme_edit(lambda ls: [l.split(",")[0] + "," + l for l in ls]), H,
+         "header"),
+    Case("history-blank-header-over-values", "acme-cases", _acme_edit(lambda ls: [ls[0] + ","] + [l + ",7" for l in ls[1:]]), H,
+         "header (column 7)"),
+    Case("history-total-row", "acme-cases", _acme_edit(lambda ls: ls + ["Total,99999,1,1,1,1"]), H, "month", ("Total",)),
+    Case("history-blank-row-between-months", "acme-cases", _acme_edit(lambda ls: ls[:5] + [",,,,,"] + ls[5:]), H, "month"),
+    Case("history-short-row", "acme-cases", _acme_edit(lambda ls: ls[:4] + [",".join(ls[4].split(",")[:3])] + ls[5:]), H,
+         "customers (row 5)"),
+    Case("history-too-large", "acme-cases", _acme_edit(lambda ls: ls + ["#" * 11_000_000]), H, None, ("bytes",)),
+    Case("trends-daily-fr-eight-days", "lumen-dental", raw(T, _daily_trends(8)), T, "date", ("complete calendar month",)),
+    Case("trends-fortnightly", "lumen-dental", raw(T, _daily_trends(80, step=14).replace(b"Jour", b"Semaine")), T, "date"),
+    Case("scenario-duplicate-segment-names", "nordic-bikes", edit(_scenario("Two more", "Bergen", "Bergen")), Y,
+         "market.scenarios.1.add_segments", ("Bergen",)),
+    Case("scenario-segment-named-as-base", "nordic-bikes", edit(_scenario("Again", "market")), Y, "market.scenarios.1.add_segments"),
+    Case("scenario-named-base", "nordic-bikes", edit(_set("market.scenarios.0.name", "base")), Y, "market.scenarios.0.name"),
+    Case("scenario-name-twice", "nordic-bikes", edit(_scenario("Second store in Drammen", "Bergen")), Y, "market.scenarios.1.name"),
+    Case("goal-statement-huge", "acme-cases", edit(_set("goals.0.statement", "500 orders " * 400)), Y, "goals.0.statement",
+         ("2,000 characters",)),
+    Case("client-name-huge", "acme-cases", edit(_set("client.name", "Acme " * 1000)), Y, "client.name"),
+    Case("source-note-huge", "acme-cases", edit(_set("market.avg_price.source", "x" * 5000)), Y, "market.avg_price.source"),
+    Case("readiness-answer-huge", "acme-cases", edit(_set("readiness.lead_generation", "newsletter " * 500)), Y,
+         "readiness.lead_generation"),
+    Case("product-ladder-item-huge", "acme-cases", edit(_set("readiness.product_ladder", ["case", "c" * 3000])), Y,
+         "readiness.product_ladder.1"),
+    Case("client-yaml-huge", "acme-cases", text(lambda s: s.replace('"Acme Phone Cases"', '"' + "A" * 1_200_000 + '"')), Y, None,
+         ("bytes",)),
+    Case("client-id-index", "acme-cases", edit(_set("client.id", "index")), Y, "client.id", ("index.html",)),
+    Case("client-id-summary-capitalised", "acme-cases", edit(_set("client.id", "Summary")), Y, "client.id"),
+    Case("target-nan", "acme-cases", text(lambda s: s.replace("target: 500", "target: .nan")), Y, "goals.0.target", ("a number",)),
+    Case("as-of-with-slash", "acme-cases", edit(_set("client.as_of", "2026/10")), Y, "client.as_of"),
+    Case("currency-lowercase", "acme-cases", edit(_set("client.currency", "eur")), Y, "client.currency"),
+    Case("goal-id-with-space", "acme-cases", edit(_set("goals.0.id", "orders 500")), Y, "goals.0.id"),
+    Case("deadline-as-integer", "acme-cases", edit(_set("goals.0.deadline", 202712)), Y, "goals.0.deadline"),
+    Case("trends-live-six-terms", "lumen-dental", edit(lambda d: (d["market"].pop("trends"), d["market"].update(
+        trends_live={"terms": ["a", "b", "c", "d", "e", "f"]}))), Y, "market.trends_live.terms"),
+    Case("trends-live-blank-term", "lumen-dental", edit(lambda d: (d["market"].pop("trends"), d["market"].update(
+        trends_live={"terms": ["tandarts", "  "]}))), Y, "market.trends_live.terms"),
+    Case("trends-live-negative-category", "lumen-dental", edit(lambda d: (d["market"].pop("trends"), d["market"].update(
+        trends_live={"terms": ["tandarts"], "category": -1}))), Y, "market.trends_live.category"),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -125,3 +126,116 @@ def test_the_engine_is_registered_and_importing_papermill_stays_light():
             "sorted(m for m in ('pandas', 'scipy', 'matplotlib', 'toolkit.report.analysis') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout.split() == ["toolkit.batch.engine", "[]"]
+
+
+def test_a_slow_preload_is_not_a_lost_kernel(monkeypatch):
+    """Under load the preload outlasts a cell's timeout: the first reset waits for it with the start-up budget
+    (nbclient used to raise a bare AssertionError on the kernel_info reply and the kernel was not replaced)."""
+    import toolkit.batch.warm_kernel as wk
+
+    monkeypatch.setattr(wk, "PRELOAD_SOURCE", "import time\ntime.sleep(6)\n")
+    with WarmKernel(ensure_kernel(), timeout=2, start_timeout=60) as kernel:
+        assert run_notebook(kernel, _cell("4 + 4")).cells[0].outputs[0]["data"]["text/plain"] == "8"
+        assert kernel.runs == 1
+
+
+def test_a_kernel_lost_while_starting_or_preloading_is_replaced_and_the_run_finishes(monkeypatch):
+    import toolkit.batch.warm_kernel as wk
+
+    real_start = WarmKernel._start_once
+    calls = []
+
+    def flaky_start(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 180 seconds")
+        real_start(self)
+
+    monkeypatch.setattr(WarmKernel, "_start_once", flaky_start)
+    with WarmKernel(ensure_kernel(), timeout=30) as kernel:
+        assert len(calls) == 2
+        # Killed during the preload: the client's run goes to a new kernel instead of failing.
+        kernel.km.provisioner.process.kill()
+        assert run_notebook(kernel, _cell("5 + 5")).cells[0].outputs[0]["data"]["text/plain"] == "10"
+    monkeypatch.setattr(WarmKernel, "_start_once", lambda self: (_ for _ in ()).throw(RuntimeError("no kernel")))
+    with pytest.raises(KernelFailure, match="could not be started .*no kernel"):
+        WarmKernel(ensure_kernel())
+    assert wk.START_ATTEMPTS == 3
+
+
+def test_the_batch_loses_no_report_and_labels_every_failure_by_folder(tmp_path, monkeypatch):
+    """With --jobs 1 (in-process): a non-input loading error, duplicate ids, a 245-character folder name,
+    stale HTML of a client that now fails, and .part files left by kill -9."""
+    import toolkit.spec.client as spec_client
+    from toolkit.batch.run import STATE_DIR, state_file
+
+    clients = tmp_path / "clients"
+    shutil.copytree(SAMPLE_CLIENTS / "acme-cases", clients / "acme-cases")
+    shutil.copytree(SAMPLE_CLIENTS / "nordic-bikes", clients / "nordic-bikes")
+    for name in ("twin-a", "twin-b"):
+        shutil.copytree(SAMPLE_CLIENTS / "acme-cases", clients / name)
+        yaml_file = clients / name / "client.yaml"
+        yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("id: acme-cases", "id: Twin"), encoding="utf-8")
+    long_name = "l" * 245
+    shutil.copytree(SAMPLE_CLIENTS / "nordic-bikes", clients / long_name)
+    long_yaml = clients / long_name / "client.yaml"
+    long_yaml.write_text(long_yaml.read_text(encoding="utf-8").replace("id: nordic-bikes", "id: long-one"), encoding="utf-8")
+    assert "id: Twin" in (clients / "twin-a" / "client.yaml").read_text(encoding="utf-8")
+
+    real_load = spec_client.load_client
+
+    def load_or_break(folder, **kwargs):
+        if Path(folder).name == "nordic-bikes":
+            raise PermissionError(13, "Permission denied", str(Path(folder) / "history.csv"))
+        return real_load(folder, **kwargs)
+
+    monkeypatch.setattr(spec_client, "load_client", load_or_break)
+    out = tmp_path / "out"
+    (out / STATE_DIR).mkdir(parents=True)
+    leftovers = [out / STATE_DIR / ".acme-cases.json.x1y2.part", out / ".acme-cases.html.z3.part"]
+    for part in leftovers:
+        part.write_text("half", encoding="utf-8")
+
+    first = {o.folder: o for o in run_batch(clients, out, jobs=1, n_paths=N_PATHS)}
+    assert not any(p.exists() for p in leftovers)
+    assert first["acme-cases"].status == "ok" and (out / "acme-cases.html").is_file()
+    assert first[long_name].status == "ok" and (out / "long-one.html").is_file()
+    assert state_file(out, long_name).is_file()
+    broken = first["nordic-bikes"]
+    assert broken.status == "failed" and broken.client_id == "nordic-bikes" and "PermissionError" in broken.error
+    for name, other in (("twin-a", "twin-b"), ("twin-b", "twin-a")):
+        dup = first[name]
+        assert dup.status == "failed" and dup.client_id == name
+        assert f"{name}/client.yaml: client.id: got 'Twin'" in dup.error and other in dup.error
+    assert not (out / "Twin.html").exists()
+    summary = (out / "summary.csv").read_text(encoding="utf-8")
+    assert "twin-a" in summary and "twin-b" in summary and "nordic-bikes" in summary
+    assert "5 clients, 3 failed" in (out / "index.html").read_text(encoding="utf-8")
+
+    # Acme now fails: its old report is moved out of sight; the long-named client is unchanged and kept.
+    (clients / "acme-cases" / "client.yaml").write_text("client: {id: acme-cases}\n", encoding="utf-8")
+    second = {o.folder: o for o in run_batch(clients, out, jobs=1, n_paths=N_PATHS)}
+    assert second[long_name].skipped
+    assert second["acme-cases"].status == "failed" and "previous report moved" in second["acme-cases"].error
+    assert not (out / "acme-cases.html").exists()
+    assert (out / STATE_DIR / "stale" / "acme-cases.html").is_file()
+    assert "previous report moved" in (out / "summary.csv").read_text(encoding="utf-8")
+
+
+def test_a_kernel_failure_is_labelled_by_the_folder_that_failed(tmp_path, monkeypatch):
+    import toolkit.batch.run as run
+
+    folder = tmp_path / "folder-name"
+    shutil.copytree(SAMPLE_CLIENTS / "acme-cases", folder)
+
+    def lost(kernel, nb):
+        raise KernelFailure("kernel died: Kernel died")
+
+    monkeypatch.setattr(run, "run_notebook", lost)
+
+    class NoKernel:
+        kernel_name = "python3"
+
+    outcome = render_with(NoKernel(), ReportJob(folder, tmp_path / "out"))
+    assert outcome.status == "failed" and outcome.client_id == "folder-name" and outcome.folder == "folder-name"
+    assert outcome.error.startswith("KernelFailure: kernel died")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 from tests.corpus import CASES, PYTHON_TAG, ROOT, SAMPLE_CLIENTS, build, build_all
 from toolkit.batch.run import STATE_DIR, run_report
 from toolkit.cli import main
+from toolkit.errors import InputError
 from toolkit.spec import load_client
 
 
@@ -53,7 +55,7 @@ def corpus(tmp_path_factory):
 
 
 def test_corpus_is_large_and_names_are_unique():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 100
     assert len({c.name for c in CASES}) == len(CASES)
 
 
@@ -105,26 +107,37 @@ def test_batch_with_the_corpus_still_reports_the_good_client(corpus, tmp_path_fa
     """A whole corpus of broken folders next to one good client: the good one succeeds, exit 1."""
     clients = tmp_path_factory.mktemp("batch-clients")
     for name, folder in corpus.items():
-        shutil.copytree(folder, clients / name, symlinks=True)
+        shutil.copytree(folder, clients / name, symlinks=True, copy_function=_copy_keeping_pipes)
         # Links out of the folder keep pointing at their targets beside the original corpus.
     shutil.copytree(SAMPLE_CLIENTS / "acme-cases", clients / "zz-good")
+    # Its own id: the broken copies of acme keep "acme-cases", and a shared id fails every folder using it.
+    good_yaml = clients / "zz-good" / "client.yaml"
+    good_yaml.write_text(good_yaml.read_text(encoding="utf-8").replace("id: acme-cases", "id: zz-good"), encoding="utf-8")
     out = tmp_path_factory.mktemp("batch-out")
     proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "batch", str(clients), "-o", str(out), "--jobs", "2",
                            "--n-paths", "300"], capture_output=True, text=True, env=_env(), timeout=600)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
-    assert (out / "acme-cases.html").is_file(), proc.stderr[-2000:]
-    assert "acme-cases: ok" in proc.stderr
+    assert (out / "zz-good.html").is_file(), proc.stderr[-2000:]
+    assert "zz-good: ok" in proc.stderr
     summary = (out / "summary.csv").read_text(encoding="utf-8")
     failed = [line for line in summary.splitlines()[1:] if ",failed," in line]
     # Without a client.yaml file a folder is not a client folder, so the batch does not list it.
     with_yaml = [c for c in CASES if (corpus[c.name] / "client.yaml").is_file()]
     assert len(with_yaml) >= len(CASES) - 2
     assert len(failed) == len(with_yaml), summary
-    assert sorted(p.name for p in out.glob("*.html")) == ["acme-cases.html", "index.html"]
+    assert sorted(p.name for p in out.glob("*.html")) == ["index.html", "zz-good.html"]
     # Only the batch's own state folder (fingerprints of successful reports) may be hidden; no temp files.
     assert not list(out.rglob("*.part")) and [p.name for p in out.glob(".*")] == [STATE_DIR]
     assert len(list((out / STATE_DIR).iterdir())) == 1
+
+
+def _copy_keeping_pipes(src, dst):
+    """copytree's copy function: a named pipe is recreated, not read (reading it would block)."""
+    if stat.S_ISFIFO(os.stat(src).st_mode):
+        os.mkfifo(dst)
+        return dst
+    return shutil.copy2(src, dst)
 
 
 # ---------------------------------------------------------------- odd but valid files stay valid
@@ -187,3 +200,49 @@ def test_a_range_that_can_draw_zero_is_not_a_crash(client_copy, tmp_path):
     folder = client_copy("acme-cases", lambda d: d["market"].update(segment_share={"low": 0.0, "high": 0.1, "dist": "normal"}))
     outcome = run_report(folder, tmp_path / "out", n_paths=100)
     assert outcome.status == "ok" or outcome.bad_input, outcome.error
+
+
+def _excel_windows_history(data: bytes, note: bool = False) -> bytes:
+    """acme's history as Excel on a Western Windows saves it: Windows-1252, CRLF, trailing empty columns
+    and rows (as many commas on every line), optionally with an accented text column."""
+    lines = data.decode("utf-8").splitlines()
+    extra_head, extra_row = (",Bemerkung,,", ",ok café,,") if note else (",,", ",,")
+    lines = [lines[0] + extra_head] + [line + extra_row for line in lines[1:]]
+    lines += ["," * lines[0].count(",")] * 2
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def test_excel_windows_quirks_load_as_the_clean_file(client_copy):
+    folder = client_copy("acme-cases")
+    original = (folder / "history.csv").read_bytes()
+    reference = load_client(folder).kpis
+    (folder / "history.csv").write_bytes(_excel_windows_history(original, note=True))
+    with pytest.raises(InputError) as info:  # a text column is not a KPI: named, not silently dropped
+        load_client(folder)
+    assert "Bemerkung" in str(info.value) and "ok café" in str(info.value)
+    (folder / "history.csv").write_bytes(_excel_windows_history(original))
+    assert load_client(folder).kpis.equals(reference)
+
+
+def test_tolerable_quirks_give_the_same_report(client_copy, tmp_path):
+    """BOM and CRLF in client.yaml, a Windows-1252 history with an accented KPI name, CRLF, and Excel's
+    trailing empty columns and rows: exit 0 and the same numbers as the clean folder."""
+    clean = client_copy("acme-cases")
+    quirky = tmp_path / "quirky"
+    shutil.copytree(clean, quirky)
+    _rewrite(quirky, "client.yaml", lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"))
+
+    def windows(data: bytes) -> bytes:
+        lines = data.decode("utf-8").splitlines()
+        lines = [lines[0] + ",Umsätze,,"] + [line + ",1,," for line in lines[1:]] + [",,,,,,,,"]
+        return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+    _rewrite(quirky, "history.csv", windows)
+    assert list(load_client(quirky).kpis.columns)[-1] == "Umsätze"
+    result = CliRunner().invoke(main, ["check", str(quirky)])
+    assert result.exit_code == 0, result.output
+    a = run_report(clean, tmp_path / "a", n_paths=200)
+    b = run_report(quirky, tmp_path / "b", n_paths=200)
+    assert a.status == b.status == "ok", (a.error, b.error)
+    numbers = lambda o: [(g["goal"], g["probability"], g["realistic_max"]) for g in o.records["goals"]]
+    assert numbers(a) == numbers(b)

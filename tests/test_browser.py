@@ -12,7 +12,7 @@ a long unbroken token), then Chromium
 
 Artifacts go to ``test-artifacts/`` (gitignored): ``report.png``,
 ``report.pdf``, ``report-probe.json`` and the report HTML. Chromium is
-required: ``.ci/run`` installs it; a machine without it fails here with a
+required: ``make test`` installs it (``.ci/ensure-chromium``); a machine without it fails here with a
 message saying how to install it (skipping would hide a broken report).
 """
 
@@ -117,7 +117,7 @@ def _chromium() -> str:
         if found:
             return found
     pytest.fail("Chromium not found: the browser test needs Debian's `chromium` package "
-                "(apt-get install -y chromium; .ci/run installs it when missing)", pytrace=False)
+                "(apt-get install -y chromium; `make test` installs it when missing)", pytrace=False)
 
 
 def _run_chromium(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:

@@ -78,3 +78,45 @@ def test_capacity_json_contract():
     assert shares == sorted(shares, reverse=True) and 0 < sum(shares) <= 1.05
     again = json.loads(run("capacity", SAMPLE_CLIENTS / "lumen-dental", "--n", 4000, "--json").stdout)
     assert again == data
+
+
+def _one_line_exit_2(result, *fragments):
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("goalcheck: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    assert result.stdout == ""
+
+
+def test_bad_run_options_are_one_line_exit_2_before_anything_runs(tmp_path):
+    acme = SAMPLE_CLIENTS / "acme-cases"
+    out = tmp_path / "out"
+    _one_line_exit_2(run("report", acme, "-o", out, "--n-paths", 0), "--n-paths")
+    _one_line_exit_2(run("report", acme, "-o", out, "--seed", -1), "--seed")
+    _one_line_exit_2(run("report", acme, "-o", out, "--confidence", 2), "--confidence")
+    _one_line_exit_2(run("batch", SAMPLE_CLIENTS, "-o", out, "--seed", -1), "--seed")
+    _one_line_exit_2(run("assess", "--history", acme / "history.csv", "--metric", "sales", "--target", 500,
+                         "--deadline", "2027-06", "--seed", -1), "--seed")
+    # click's own usage errors: one line too, not the three-line usage block.
+    _one_line_exit_2(run("assess", "--history", acme / "history.csv", "--metric", "sales", "--target", 500,
+                         "--deadline", "2027-06", "--kind", "total"), "--kind", "total", "--help")
+    _one_line_exit_2(run("report"), "CLIENT_DIR")
+    _one_line_exit_2(run("nonsense"), "nonsense")
+    assert not out.exists()
+    assert run("--help").exit_code == 0
+
+
+def test_report_output_that_is_a_file_or_read_only_is_refused_first(tmp_path, monkeypatch):
+    import os
+
+    acme = SAMPLE_CLIENTS / "acme-cases"
+    a_file = tmp_path / "taken.html"
+    a_file.write_text("keep me", encoding="utf-8")
+    _one_line_exit_2(run("report", acme, "-o", a_file), "-o/--out", "is a file")
+    _one_line_exit_2(run("report", acme, "-o", a_file / "sub"), "-o/--out", "is a file")
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(tmp_path) else real_access(p, mode))
+    _one_line_exit_2(run("report", acme, "-o", tmp_path / "new"), "not writable")
+    _one_line_exit_2(run("batch", SAMPLE_CLIENTS, "-o", tmp_path / "new"), "not writable")

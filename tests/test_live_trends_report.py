@@ -89,3 +89,46 @@ def test_offline_without_a_cache_fails_with_one_clear_line(live_client):
     with pytest.raises(DataError) as info:
         analyse_client(load_client(live_client), n_paths=300)
     assert "\n" not in str(info.value) and "Google Trends" in str(info.value)
+
+
+class UnreachableTrendReq:
+    """pytrends' TrendReq asks Google for a cookie while it is built: offline, the constructor itself fails."""
+
+    def __init__(self, *args, **kwargs):
+        raise requests.exceptions.ConnectionError("HTTPSConnectionPool(host='trends.google.com'): Max retries exceeded")
+
+
+def test_offline_from_the_constructor_with_a_stale_cache_uses_it(live_client, monkeypatch):
+    _prime_cache()
+    for meta in trends_cache_dir().glob("*.json"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        data["fetched_at"] = "2020-01-01T00:00:00+00:00"
+        meta.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr("pytrends.request.TrendReq", UnreachableTrendReq)
+    analysis = analyse_client(load_client(live_client), n_paths=300)
+    assert "unavailable (offline" in analysis.demand.caveat and "2020-01-01" in analysis.demand.caveat
+
+
+def test_offline_from_the_constructor_without_a_cache_is_one_line_naming_file_and_field(live_client, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from toolkit.batch.run import run_report
+    from toolkit.cli import main
+
+    monkeypatch.setattr("pytrends.request.TrendReq", UnreachableTrendReq)
+    with pytest.raises(DataError) as info:
+        analyse_client(load_client(live_client), n_paths=300)
+    message = str(info.value)
+    assert "\n" not in message and f"{live_client / 'client.yaml'}: market.trends_live: Google Trends unavailable" in message
+    assert "market.trends" in message and "ConnectionError" in message
+    # `check` cannot ask Google; it says the report needs it, on its one ok line.
+    checked = CliRunner().invoke(main, ["check", str(live_client)])
+    assert checked.exit_code == 0 and "not cached yet" in checked.stdout and "exit 2" in checked.stdout
+    # The report's kernel runs the real pytrends: a proxy that refuses every connection keeps it off the network.
+    for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(var, "http://127.0.0.1:9")
+    for var in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    outcome = run_report(live_client, tmp_path / "out", n_paths=100)
+    assert outcome.status == "failed" and outcome.bad_input
+    assert "market.trends_live" in outcome.error and "\n" not in outcome.error

@@ -28,6 +28,9 @@ def batch(tmp_path_factory):
     broken = clients / "broken"
     shutil.copytree(SAMPLE_CLIENTS / "acme-cases", broken)
     (broken / "history.csv").write_text("month,sales\n2026-01,1\n2026-03,2\n2026-04,3\n", encoding="utf-8")
+    # Its own id: a folder sharing acme's id would fail both as duplicates (toolkit.batch.run).
+    (broken / "client.yaml").write_text((broken / "client.yaml").read_text(encoding="utf-8").replace(
+        "id: acme-cases", "id: broken"), encoding="utf-8")
     out = tmp_path_factory.mktemp("reports")
     outcomes = run_batch(clients, out, jobs=2, n_paths=500)
     return out, {o.client_id: o for o in outcomes}

@@ -41,7 +41,36 @@ def _guarded(command):
     return wrapper
 
 
-@click.group()
+class _OneLineGroup(click.Group):
+    """click's usage errors (an unknown choice, a missing option) as one line and exit 2, like every other
+    bad input, instead of click's three-line usage block."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `goalcheck` alone: the help, as click prints it
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "goalcheck"
+            _fail(f"{exc.format_message()} (see {command} --help)", EXIT_BAD_INPUT)
+        except click.exceptions.Abort:
+            _fail("interrupted", EXIT_FAILED)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+
+
+def _run_options(seed: int, n_paths: int, confidence: float) -> None:
+    """The report's own checks of its run options, made before any kernel starts (exit 2, one line)."""
+    if seed < 0:
+        raise InputError.at("--seed", None, seed, "a non-negative integer")
+    if n_paths < 1:
+        raise InputError.at("--n-paths", None, n_paths, "a positive number of paths")
+    if not 0 < confidence < 1:
+        raise InputError.at("--confidence", None, confidence, "a probability strictly between 0 and 1")
+
+
+@click.group(cls=_OneLineGroup)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 def main(verbose: bool) -> None:
     """goalcheck: is this goal attainable, and when?"""
@@ -53,10 +82,19 @@ def main(verbose: bool) -> None:
 @_guarded
 def check(client_dir: Path) -> None:
     """Validate CLIENT_DIR (client.yaml and the files it names) without running anything."""
+    from toolkit.demand.view import check_demand, trends_cache_dir
+    from toolkit.sources.trends_live import cached_at
     from toolkit.spec.client import load_client
 
     spec = load_client(client_dir)
-    click.echo(f"{spec.client.id}: ok ({len(spec.goals)} goal(s), {len(spec.kpis)} months of history)")
+    check_demand(spec)  # what the report meets turning a Trends export into months
+    note = ""
+    live = spec.market.trends_live if spec.market is not None else None
+    if live is not None:
+        fetched = cached_at(live.terms, live.geo, live.timeframe, category=live.category, cache_dir=trends_cache_dir())
+        note = (f"; live Trends cached {fetched}" if fetched else
+                "; live Trends not cached yet: the report needs Google Trends reachable, or it fails with exit 2")
+    click.echo(f"{spec.client.id}: ok ({len(spec.goals)} goal(s), {len(spec.kpis)} months of history{note})")
 
 
 @main.command()
@@ -71,6 +109,7 @@ def report(client_dir: Path, out_dir: Path, seed: int, n_paths: int, confidence:
     """Write OUT/<client-id>.html for CLIENT_DIR."""
     from toolkit.batch.run import run_report
 
+    _run_options(seed, n_paths, confidence)
     outcome = run_report(client_dir, out_dir, seed=seed, n_paths=n_paths, confidence=confidence, as_of=as_of)
     if outcome.status != "ok":
         _fail(outcome.error or "report failed", EXIT_BAD_INPUT if outcome.bad_input else EXIT_FAILED)
@@ -94,6 +133,9 @@ def batch(clients_dir: Path, out_dir: Path, jobs: int | None, scheduler: str | N
     from toolkit.batch.progress_bar import BatchProgress
     from toolkit.batch.run import find_clients, run_batch
 
+    _run_options(seed, n_paths, confidence)
+    if timeout < 1:
+        raise InputError.at("--timeout", None, timeout, "a positive number of seconds")
     with BatchProgress(total=len(find_clients(clients_dir))) as progress:
         outcomes = run_batch(clients_dir, out_dir, jobs=jobs, seed=seed, n_paths=n_paths, confidence=confidence,
                              scheduler=scheduler, force=force, timeout=timeout, progress=progress)
@@ -141,6 +183,7 @@ def assess(history_csv, metric, target, deadline, kind, ceiling_low, ceiling_hig
     """Assess one goal from a history CSV (no client folder needed)."""
     from toolkit.engine.quick import assess_from_csv
 
+    _run_options(seed, n_paths, confidence)
     result = assess_from_csv(history_csv, metric=metric, target=target, deadline=deadline, kind=kind,
                              ceiling_low=ceiling_low, ceiling_high=ceiling_high, confidence=confidence,
                              seed=seed, n_paths=n_paths)

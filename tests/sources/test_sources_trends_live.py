@@ -117,7 +117,7 @@ def test_offline_without_cache_raises_data_error(tmp_path):
     with pytest.raises(DataError) as info:
         fetch_trends(TERMS, cache_dir=tmp_path, client=offline, sleep=lambda s: None)
     message = str(info.value)
-    assert "offline" in message and "read_trends_csv" in message and "\n" not in message
+    assert "offline" in message and "market.trends" in message and "\n" not in message
 
 
 def test_blocked_400_is_not_retried(tmp_path):

@@ -10,6 +10,7 @@ Re-running skips clients whose inputs and code have not changed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -36,6 +37,8 @@ __all__ = ["ReportOutcome", "ReportJob", "run_report", "run_batch", "render_clie
 log = logging.getLogger("toolkit")
 REPORT_NOTEBOOK = report_notebook()
 STATE_DIR = ".goalcheck-state"
+#: Where the HTML of a client that used to succeed and now fails is moved, so nobody presents it.
+STALE_DIR = "stale"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,10 @@ def render_with(kernel, job: ReportJob, template=None) -> ReportOutcome:
     except InputError as exc:
         return ReportOutcome(folder, "failed", error=_one_line(exc), bad_input=True,
                              seconds=time.perf_counter() - started, folder=folder)
+    except Exception as exc:  # noqa: BLE001 - e.g. an unreadable file: this client fails, the batch goes on
+        log.error("%s: loading failed: %s", folder, _failure_reason(exc))
+        return ReportOutcome(folder, "failed", error=_failure_reason(exc), seconds=time.perf_counter() - started,
+                             folder=folder)
     client_id = spec.client.id
     job = replace(job, client_dir=client_dir)
     try:
@@ -128,13 +135,17 @@ def render_with(kernel, job: ReportJob, template=None) -> ReportOutcome:
         target = atomic_write_text(Path(job.out_dir) / f"{client_id}.html", html)
     except Exception as exc:  # one client's failure is reported, never fatal to the batch
         reason = _failure_reason(exc)
-        log.error("%s: report failed: %s", client_id, reason)
+        log.debug("%s: report failed: %s", folder, reason)
+        # Labelled by folder, as input failures are: the folder is what the user opens to fix it.
         # An input problem only the analysis could see is still the user's to fix: exit 2, not 1.
-        return ReportOutcome(client_id, "failed", error=reason, bad_input=getattr(exc, "ename", "") in ("InputError", "DataError"),
+        return ReportOutcome(folder, "failed", error=reason, bad_input=getattr(exc, "ename", "") in ("InputError", "DataError"),
                              seconds=time.perf_counter() - started, folder=folder)
     state = {"fingerprint": client_fingerprint(client_dir, job.parameters()), "client_id": client_id,
-             "html": target.name, "records": records}
-    atomic_write_text(Path(job.out_dir) / STATE_DIR / f"{folder}.json", json.dumps(state, indent=1))
+             "html": target.name, "records": records, "folder": folder}
+    try:
+        atomic_write_text(state_file(job.out_dir, folder), json.dumps(state, indent=1))
+    except OSError as exc:  # the report is written; without its state it is only re-rendered next time
+        log.warning("%s: could not save the batch state (%s); it will be re-rendered next run", folder, exc)
     return ReportOutcome(client_id, "ok", html=target, records=records, seconds=time.perf_counter() - started,
                          folder=folder)
 
@@ -158,11 +169,36 @@ def _worker_kernel():
 
 
 def render_client(job: ReportJob) -> ReportOutcome:
-    """Render one client in this worker's warm kernel (the task a process pool or Dask runs)."""
+    """Render one client in this worker's warm kernel (the task a process pool or Dask runs).
+
+    Never raises: whatever goes wrong (no kernel starts, the template cannot be read) is this
+    client's failed outcome, labelled by its folder, and the batch goes on.
+    """
     for var in MATHS_THREAD_VARS:
         os.environ.setdefault(var, "1")
-    kernel = _worker_kernel()
-    return render_with(kernel, job, _local.template)
+    try:
+        kernel = _worker_kernel()
+        return render_with(kernel, job, _local.template)
+    except Exception as exc:  # noqa: BLE001 - one client's failure is never fatal to the batch
+        return _failed(job, exc)
+
+
+def _failed(job: ReportJob, exc: BaseException) -> ReportOutcome:
+    folder = Path(job.client_dir).name
+    return ReportOutcome(folder, "failed", error=_failure_reason(exc), folder=folder)
+
+
+def state_file(out_dir: str | Path, folder: str) -> Path:
+    """The batch's record of ``folder``'s last good report.
+
+    A folder name may take all 255 bytes a file name may; with ``.json`` and the temporary
+    suffix of an atomic write it would not fit, so long names are cut and made unique by a hash.
+    """
+    raw = folder.encode("utf-8", "surrogateescape")
+    if len(raw) <= 100:
+        return Path(out_dir) / STATE_DIR / f"{folder}.json"
+    head = raw[:60].decode("utf-8", "ignore")
+    return Path(out_dir) / STATE_DIR / f"{head}-{hashlib.sha256(raw).hexdigest()[:16]}.json"
 
 
 def run_report(client_dir: str | Path, out_dir: str | Path, *, seed: int = 0, n_paths: int = 2000,
@@ -180,9 +216,27 @@ def run_report(client_dir: str | Path, out_dir: str | Path, *, seed: int = 0, n_
     except InputError as exc:
         return ReportOutcome(Path(client_dir).name, "failed", error=_one_line(exc), bad_input=True,
                              folder=Path(client_dir).name)
+    # Before the analysis, not after it: an output path that cannot take the report is bad input too.
+    try:
+        check_out_dir(out_dir)
+    except InputError as exc:
+        return ReportOutcome(Path(client_dir).name, "failed", error=_one_line(exc), bad_input=True,
+                             folder=Path(client_dir).name)
 
     with WarmKernel(ensure_kernel(), timeout=timeout) as kernel:
         return render_with(kernel, job)
+
+
+def check_out_dir(out_dir: str | Path) -> None:
+    """Refuse an output path that is a file or cannot be written, before any report runs."""
+    out = Path(out_dir)
+    probe = out
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError.at("-o/--out", None, str(out), f"a folder for the reports ({probe} is a file)")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError.at("-o/--out", None, str(out), f"a folder this user can write in ({probe} is not writable)")
 
 
 def find_clients(clients_dir: str | Path) -> list[Path]:
@@ -197,17 +251,93 @@ def _unchanged(job: ReportJob) -> ReportOutcome | None:
     """The stored outcome of a client whose inputs and code match its last successful report."""
 
     folder = Path(job.client_dir).resolve()
-    state_file = Path(job.out_dir) / STATE_DIR / f"{folder.name}.json"
-    try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    state = _read_state(job.out_dir, folder.name)
+    if state is None:
         return None
-    html = Path(job.out_dir) / state.get("html", "")
+    html = Path(job.out_dir) / str(state.get("html", ""))
     fingerprint = client_fingerprint(folder, replace(job, client_dir=folder).parameters())
     if state.get("fingerprint") != fingerprint or not html.is_file():
         return None
     return ReportOutcome(state["client_id"], "ok", html=html, records=state.get("records", {}), skipped=True,
                          folder=folder.name)
+
+
+def _read_state(out_dir: str | Path, folder: str) -> dict | None:
+    try:
+        state = json.loads(state_file(out_dir, folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _clean_partial_files(out: Path) -> None:
+    """Remove the temporary ``.<name>.<random>.part`` files a killed run (kill -9) left behind.
+
+    Run before any worker starts, so no write of this run is in flight; two batches writing
+    into one output folder at once are not supported.
+    """
+    for folder in (out, out / STATE_DIR):
+        for part in folder.glob(".*.part") if folder.is_dir() else ():
+            try:
+                part.unlink()
+            except OSError as exc:
+                log.warning("could not remove the leftover %s (%s)", part, exc)
+
+
+def _client_id(folder: Path) -> str | None:
+    """``client.id`` as written in ``folder``'s client.yaml, read without validating anything else.
+
+    None when it cannot be read: the client's own validation then fails it with the reason.
+    """
+    import yaml
+
+    try:
+        data = yaml.safe_load((folder / CLIENT_FILE).read_text(encoding="utf-8-sig"))
+        value = data["client"]["id"]
+    except Exception:  # noqa: BLE001 - anything unreadable is the full validation's to report
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _duplicate_ids(clients: list[Path]) -> dict[Path, str]:
+    """Folders whose ``client.id`` another folder also uses, each with its one-line reason.
+
+    Compared without case: on a case-insensitive disk ``Acme.html`` and ``acme.html`` are one file.
+    """
+    by_id: dict[str, list[Path]] = {}
+    for folder in clients:
+        cid = _client_id(folder)
+        if cid is not None:
+            by_id.setdefault(cid.casefold(), []).append(folder)
+    reasons = {}
+    for folders in by_id.values():
+        if len(folders) > 1:
+            for folder in folders:
+                others = ", ".join(f.name for f in folders if f != folder)
+                cid = _client_id(folder)
+                reasons[folder] = (f"{folder.name}/{CLIENT_FILE}: client.id: got {cid!r}; expected an id no other "
+                                   f"client folder uses (also used by: {others})")
+    return reasons
+
+
+def _set_aside_stale(outcome: ReportOutcome, out: Path, written: set[str]) -> ReportOutcome:
+    """A client that used to succeed and now fails: move its old report out of sight, and say so."""
+    state = _read_state(out, outcome.folder)
+    if state is None:
+        return outcome
+    name = Path(str(state.get("html", ""))).name
+    old = out / name
+    note = ""
+    if name and name.casefold() not in written and old.is_file():
+        stale = out / STATE_DIR / STALE_DIR / name
+        try:
+            stale.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old, stale)
+            note = f" (its previous report moved to {STATE_DIR}/{STALE_DIR}/{name})"
+        except OSError as exc:
+            log.warning("could not move the stale %s aside (%s)", old, exc)
+    state_file(out, outcome.folder).unlink(missing_ok=True)
+    return replace(outcome, error=f"{outcome.error or 'failed'}{note}")
 
 
 def _terminate_on_sigterm() -> None:
@@ -239,10 +369,20 @@ def run_batch(clients_dir: str | Path, out_dir: str | Path, *, jobs: int | None 
     if not clients:
         raise InputError(f"{clients_dir}: no client folders found; expected sub-folders holding {CLIENT_FILE}")
     out = Path(out_dir)
+    check_out_dir(out)
+    _clean_partial_files(out)
+    duplicates = _duplicate_ids(clients)
     all_jobs = [ReportJob(c.resolve(), out.resolve(), seed, n_paths, confidence, None, timeout) for c in clients]
     outcomes: list[ReportOutcome] = []
     pending = []
-    for job in all_jobs:
+    for job, folder in zip(all_jobs, clients):
+        if folder in duplicates:
+            # Detected before anything runs: two reports would overwrite one file.
+            dup = ReportOutcome(folder.name, "failed", error=duplicates[folder], bad_input=True, folder=folder.name)
+            outcomes.append(dup)
+            if progress:
+                progress(dup)
+            continue
         previous = None if force else _unchanged(job)
         if previous is not None:
             outcomes.append(previous)
@@ -264,13 +404,18 @@ def run_batch(clients_dir: str | Path, out_dir: str | Path, *, jobs: int | None 
             workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
             if workers == 1:
                 for job in pending:
-                    collect(render_client(job))
+                    try:
+                        collect(render_client(job))
+                    except Exception as exc:  # noqa: BLE001 - render_client should not raise; if it does, one client fails
+                        collect(_failed(job, exc))
             else:
                 _run_on_processes(pending, workers, collect)
     finally:
         # Imported here, not at the top: its pandas import is not needed before the workers start.
         from toolkit.batch.portfolio import write_portfolio
 
+        written = {o.html.name.casefold() for o in outcomes if o.status == "ok" and o.html is not None}
+        outcomes[:] = [_set_aside_stale(o, out, written) if o.status != "ok" else o for o in outcomes]
         outcomes.sort(key=lambda o: (o.client_id, o.folder))
         write_portfolio(outcomes, out)
     return outcomes
@@ -289,9 +434,7 @@ def _run_on_processes(pending: list[ReportJob], workers: int, collect) -> None:
             try:
                 collect(future.result())
             except Exception as exc:  # a worker process died: report the client, keep going
-                job = futures[future]
-                collect(ReportOutcome(job.client_dir.name, "failed", error=_failure_reason(exc),
-                                      folder=job.client_dir.name))
+                collect(_failed(futures[future], exc))
     except KeyboardInterrupt:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -307,5 +450,9 @@ def _run_on_dask(pending: list[ReportJob], scheduler: str, collect) -> None:
     with Client(scheduler) as client:
         # pure=False: the same job twice (e.g. after --force) must run again, not come from Dask's cache.
         futures = client.map(render_client, pending, pure=False)
+        jobs_of = {future.key: job for future, job in zip(futures, pending)}
         for future in dask_completed(futures):
-            collect(future.result())
+            try:
+                collect(future.result())
+            except Exception as exc:  # noqa: BLE001 - a lost worker fails its client, not the batch
+                collect(_failed(jobs_of[future.key], exc))

@@ -69,6 +69,20 @@ RESET_SOURCE = (
 )
 
 
+#: Kernels tried before giving up on a start; a kernel lost before a client's notebook runs is replaced
+#: and the client retried up to ``RESET_ATTEMPTS`` kernels in all.
+START_ATTEMPTS = 3
+RESET_ATTEMPTS = 3
+
+
+def _describe(exc: BaseException | None) -> str:
+    text = str(exc).strip().splitlines() if exc is not None else []
+    # nbclient's bare `assert` (a kernel_info reply that timed out) has no message of its own.
+    if isinstance(exc, AssertionError) and not text:
+        return "AssertionError (the kernel did not answer in time)"
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
 class KernelFailure(RuntimeError):
     """The kernel died or hung; it has been replaced, the client's run is lost."""
 
@@ -103,9 +117,24 @@ class WarmKernel:
         self.runs = 0
         self._dir = tempfile.mkdtemp(prefix="goalcheck-kernel-")
         self.km = self.kc = None
+        self._preloading = False
         self._start()
 
     def _start(self) -> None:
+        """Start a kernel, replacing one that is lost while starting (a loaded machine can time out
+        the start or the first reply); :class:`KernelFailure` after ``START_ATTEMPTS`` tries."""
+        last: BaseException | None = None
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self._start_once()
+                return
+            except Exception as exc:  # noqa: BLE001 - whatever stopped this start, the next one may not hit it
+                last = exc
+                log.warning("kernel start %d/%d failed (%s); trying again", attempt, START_ATTEMPTS, _describe(exc))
+                self.shutdown(keep_dir=True)
+        raise KernelFailure(f"kernel could not be started ({START_ATTEMPTS} attempts): {_describe(last)}") from last
+
+    def _start_once(self) -> None:
         from nbclient import NotebookClient
 
         # nbclient's own start-up (an async kernel manager and client, ready-checked): its cell
@@ -115,14 +144,17 @@ class WarmKernel:
         starter.km = starter.create_kernel_manager()
         starter.km.transport = "ipc"
         starter.km.ip = os.path.join(self._dir, f"kernel-{os.getpid()}")
+        self.km = starter.km  # owned from here on, so a failed start is shut down, not leaked
         starter.start_new_kernel(cwd=self._dir)
         starter.start_new_kernel_client()
-        self.km, self.kc = starter.km, starter.kc
+        self.kc = starter.kc
         # Sent without waiting: the kernel imports while this process gets on with its own
         # set-up; the first report's cells queue behind it, and an import failure shows there.
         self.kc.execute(PRELOAD_SOURCE, silent=True, store_history=False)
+        # The first reset waits behind the preload: it gets the start-up budget, not a cell's.
+        self._preloading = True
 
-    def _client(self, nb_man=None, nb=None, **options):
+    def _client(self, nb_man=None, nb=None, timeout: int | None = None, **options):
         """An nbclient (papermill's, for a managed notebook) bound to this kernel, which it does not own."""
         if nb_man is not None:
             from papermill.clientwrap import PapermillNotebookClient
@@ -132,12 +164,8 @@ class WarmKernel:
         else:
             from nbclient import NotebookClient
 
-            # The reset is the first thing a new kernel is asked after its preload, which takes
-            # seconds on a loaded machine: its wait (kernel_info, then the reset cell) is allowed
-            # the start-up time, so a busy kernel is not mistaken for a lost one.
-            client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name,
-                                    timeout=max(self.timeout, self.start_timeout), allow_errors=False,
-                                    record_timing=False)
+            client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=timeout or self.timeout,
+                                    allow_errors=False, record_timing=False)
         client.kc = self.kc
         return client
 
@@ -147,20 +175,35 @@ class WarmKernel:
         A cell's error is recorded in the notebook, as papermill does; a kernel that
         dies, hangs or stops answering is replaced and :class:`KernelFailure` raised.
         """
-        try:
-            # Relative paths in the parameters mean what they mean to the caller (papermill --cwd included).
-            reset_here = f"import os as _os\n_os.chdir({os.getcwd()!r})\ndel _os\n" + RESET_SOURCE
+        # Relative paths in the parameters mean what they mean to the caller (papermill --cwd included).
+        reset_here = f"import os as _os\n_os.chdir({os.getcwd()!r})\ndel _os\n" + RESET_SOURCE
+        for attempt in range(1, RESET_ATTEMPTS + 1):
             reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(reset_here)])
-            self._client(nb=reset).execute()
+            try:
+                # The reset's kernel_info waits for the preload; under load that takes longer than a cell may.
+                self._client(nb=reset, timeout=self.start_timeout if self._preloading else self.timeout).execute()
+                self._preloading = False
+                break
+            except _lost_kernel_errors() as exc:
+                # Lost before the client's notebook ran (while starting, preloading or resetting): not the
+                # client's doing, so its run is retried on a new kernel instead of being reported failed.
+                self._replace(exc)
+                if attempt == RESET_ATTEMPTS:
+                    raise KernelFailure(f"kernel lost before the report ran ({RESET_ATTEMPTS} kernels): "
+                                        f"{_describe(exc)}") from exc
+        try:
             self._client(nb_man, **options).execute()
         except _lost_kernel_errors() as exc:
             from nbclient.exceptions import CellTimeoutError
 
-            log.warning("kernel failed (%s); starting a new one", type(exc).__name__)
-            self.restart()
+            self._replace(exc)
             raise KernelFailure(f"kernel {'timed out' if isinstance(exc, CellTimeoutError) else 'died'}: "
-                                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+                                f"{_describe(exc)}") from exc
         self.runs += 1
+
+    def _replace(self, exc: BaseException) -> None:
+        log.warning("kernel failed (%s); starting a new one", type(exc).__name__)
+        self.restart()  # raises KernelFailure itself when no new kernel starts
 
     def restart(self) -> None:
         self.shutdown(keep_dir=True)
@@ -249,4 +292,8 @@ def boot_worker() -> None:
     for var in MATHS_THREAD_VARS:
         os.environ[var] = "1"
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    worker_kernel()
+    try:
+        worker_kernel()
+    except Exception as exc:  # noqa: BLE001 - an initializer that raises breaks the whole pool
+        # The first client tries again (worker_kernel) and, failing, is reported failed on its own.
+        log.warning("worker kernel did not start (%s); the first client will try again", _describe(exc))

@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from toolkit.demand.shape import TrendGrowth, seasonal_band, seasonal_index, to_monthly, trend_growth
-from toolkit.errors import DataError
+from toolkit.errors import DataError, InputError
 from toolkit.sources import read_trends_csv
 from toolkit.sources.trends_live import fetch_trends
-from toolkit.spec.client import ClientSpec
+from toolkit.spec.client import CLIENT_FILE, ClientSpec
 
-__all__ = ["DemandView", "demand_view", "trends_cache_dir"]
+__all__ = ["DemandView", "demand_view", "trends_cache_dir", "check_demand"]
 
 log = logging.getLogger("toolkit")
 MIN_MONTHS = 24
@@ -55,8 +55,12 @@ def trends_cache_dir() -> Path:
 
 def _live_frame(spec: ClientSpec) -> pd.DataFrame:
     query = spec.market.trends_live
-    return fetch_trends(query.terms, query.geo, query.timeframe, category=query.category,
-                        cache_dir=trends_cache_dir())
+    try:
+        return fetch_trends(query.terms, query.geo, query.timeframe, category=query.category,
+                            cache_dir=trends_cache_dir())
+    except DataError as exc:
+        # Name the file and field that asked for live data: that is what the user changes.
+        raise DataError(f"{spec.folder / CLIENT_FILE}: market.trends_live: {str(exc).splitlines()[0]}") from None
 
 
 def _market_series(spec: ClientSpec) -> tuple[pd.Series, str, str, str | None] | None:
@@ -66,14 +70,35 @@ def _market_series(spec: ClientSpec) -> tuple[pd.Series, str, str, str | None] |
 
         frame = spec.demand_file(spec.market.trends, read_trends_csv)
         origin = spec.market.trends
+        where = str(spec.folder / spec.market.trends)
     else:
         frame = _live_frame(spec)
         origin = f"live query, {frame.attrs.get('fetched_at', 'cached')}"
+        where = f"{spec.folder / CLIENT_FILE}: market.trends_live"
     column = frame.columns[0]
     caveat = frame.attrs.get("caveat")
     total = frame.sum(axis=1) if frame.shape[1] > 1 else frame[column]
     label = ", ".join(str(c) for c in frame.columns)
-    return to_monthly(total), f"Google Trends interest for {label} ({origin})", "search interest", caveat
+    try:
+        monthly = to_monthly(total)
+    except (InputError, DataError) as exc:
+        # A readable export whose dates cannot make months (a few days of a daily export): the file is the
+        # user's to fix, so bad input naming it, raised by `goalcheck check` too (check_demand).
+        text = str(exc).splitlines()[0]
+        if text.startswith("the series"):
+            text = "date: " + text.replace("the series", "the export", 1)
+        text = text.replace("series.index", "date").replace("series", "values")
+        raise InputError(f"{where}: {text}", file=where) from None
+    return monthly, f"Google Trends interest for {label} ({origin})", "search interest", caveat
+
+
+def check_demand(spec: ClientSpec) -> None:
+    """Raise the :class:`InputError` the report would meet turning a Trends file into months.
+
+    Live queries are not checked here: checking must not call Google.
+    """
+    if spec.market is not None and spec.market.trends:
+        _market_series(spec)
 
 
 def demand_view(spec: ClientSpec) -> DemandView | None:

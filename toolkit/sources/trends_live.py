@@ -39,7 +39,7 @@ import requests
 from toolkit.errors import DataError, InputError
 from toolkit.sources.trends import read_trends_csv
 
-__all__ = ["fetch_trends", "cache_key", "BOT_CAVEAT"]
+__all__ = ["fetch_trends", "cache_key", "cached_at", "BOT_CAVEAT"]
 
 logger = logging.getLogger("toolkit")
 
@@ -123,7 +123,7 @@ def fetch_trends(
             return _from_cache(csv_path, cached_meta, query, caveat=caveat)
         raise DataError(
             f"Google Trends unavailable for {terms} (geo={geo or 'worldwide'}, timeframe={timeframe!r}): {why}; "
-            f"no cached copy in {cache_dir}; download the CSV from trends.google.com and read it with read_trends_csv"
+            f"no cached copy in {cache_dir}; download the CSV from trends.google.com and name it in market.trends"
         ) from None
 
     if raw is None or raw.empty:
@@ -140,6 +140,15 @@ def fetch_trends(
             _write_cache(raw, csv_path, meta_path, meta)
             return _from_cache(csv_path, meta, query, caveat=BOT_CAVEAT, from_cache=False)
     return _from_cache(csv_path, meta, query, caveat=BOT_CAVEAT, from_cache=False)
+
+
+def cached_at(terms: Sequence[str], geo: str = "", timeframe: str = "today 5-y", *, cache_dir: str | os.PathLike,
+              category: int = 0) -> str | None:
+    """When this query's cached answer was fetched (ISO UTC), or None when there is none; no network."""
+    query = {"terms": _check_terms(terms), "geo": geo, "timeframe": timeframe, "category": int(category)}
+    csv_path, meta_path = _cache_paths(Path(cache_dir), cache_key(query))
+    meta = _read_meta(meta_path) if csv_path.exists() else None
+    return meta["fetched_at"] if meta else None
 
 
 def cache_key(query: dict) -> str:
@@ -160,12 +169,13 @@ class _Unavailable(Exception):
 def _download(client, query: dict, *, max_retries: int, base_delay: float, sleep) -> pd.DataFrame:
     from pytrends.exceptions import ResponseError  # optional dependency, needed only here
 
-    if client is None:
-        from pytrends.request import TrendReq
-
-        client = TrendReq(hl="en-US", tz=0)
     for attempt in range(max_retries + 1):
         try:
+            if client is None:
+                from pytrends.request import TrendReq
+
+                # Inside the try: TrendReq asks Google for a cookie as it is built, so offline it fails here.
+                client = TrendReq(hl="en-US", tz=0)
             client.build_payload(query["terms"], cat=query["category"], timeframe=query["timeframe"], geo=query["geo"])
             return client.interest_over_time()
         except ResponseError as exc:

@@ -32,7 +32,7 @@ def as_month(value) -> str:
         return f"{value.year:04d}-{value.month:02d}"
     text = str(value).strip()
     if not MONTH.match(text):
-        raise ValueError("expected a month as YYYY-MM")
+        raise ValueError("a month as YYYY-MM")
     return text
 
 

@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+#: Names the batch writes beside the reports (index.html, summary.csv): a client's report must not overwrite them.
+RESERVED_IDS = ("index", "summary")
 #: Deadlines the report can simulate: toolkit.engine.horizon.MAX_HORIZON months after as_of.
 MAX_DEADLINE_MONTHS = 60
 #: Positive months a goal's metric needs (toolkit.engine.paths.MIN_HISTORY).
@@ -52,14 +54,16 @@ class ClientInfo(Frozen):
     @classmethod
     def _safe_id(cls, v: str) -> str:
         if not SAFE_ID.match(v):
-            raise ValueError("expected an id of letters, digits, '-' or '_' (safe as a file name)")
+            raise ValueError("an id of letters, digits, '-' or '_' (safe as a file name)")
+        if v.casefold() in RESERVED_IDS:
+            raise ValueError(f"an id other than {' or '.join(RESERVED_IDS)} (the batch writes index.html and summary.csv)")
         return v
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str) -> str:
         if not re.fullmatch(r"[A-Z]{3}", v):
-            raise ValueError("expected a three-letter ISO currency code such as EUR")
+            raise ValueError("a three-letter ISO currency code such as EUR")
         return v
 
     _as_of = field_validator("as_of", mode="before")(lambda cls, v: as_month(v))
@@ -90,7 +94,7 @@ class Goal(Frozen):
     @classmethod
     def _safe_id(cls, v: str) -> str:
         if not SAFE_ID.match(v):
-            raise ValueError("expected an id of letters, digits, '-' or '_'")
+            raise ValueError("an id of letters, digits, '-' or '_'")
         return v
 
 
@@ -148,7 +152,7 @@ class TrendsQuery(Frozen):
     @classmethod
     def _terms_not_blank(cls, v: list[str]) -> list[str]:
         if any(not t.strip() for t in v):
-            raise ValueError("expected non-empty search terms")
+            raise ValueError("non-empty search terms")
         return v
 
 
@@ -243,7 +247,11 @@ def _validation_error(file: str, exc: ValidationError, data: dict) -> InputError
         loc = [str(p) for p in first["loc"]]
         path = loc if loc[-1:] == [ctx_err.field] else loc + [ctx_err.field]
         return InputError.at(file, ".".join(path), ctx_err.value, ctx_err.expected)
-    message = first["msg"].removeprefix("Value error, ")
+    # InputError.at says "expected ..." itself: pydantic's "Input should be less than 5" reads "expected less than 5".
+    message = first["msg"].removeprefix("Value error, ").removeprefix("expected ").removeprefix("Input should be ")
+    value = first.get("input")
+    if isinstance(value, float) and value != value:
+        message = "a number (.nan is not a value)"
     if first["type"] == "extra_forbidden":
         message = "no such field (check the spelling)"
     elif first["type"] == "missing":
@@ -277,6 +285,11 @@ def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
     except ValidationError as exc:
         raise _validation_error(file, exc, data) from None
     spec._folder = folder
+    negative = _negative_range(spec)
+    if negative is not None:
+        where, value = negative
+        # Range refuses a negative low, but a bare number is an exact value it took as given.
+        raise InputError.at(file, where, value, "a value >= 0 (a negative price, share or count has no meaning)")
     history_path = must_exist(folder, spec.history, file, "history")
     history_label = str(folder / spec.history)
     kpis = read_history(history_path, as_of=spec.client.as_of, file_label=history_label)
@@ -300,6 +313,7 @@ def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
         if len(set(names)) != len(names):
             # Checked here, not in MarketSpec: toolkit.capacity.market builds markets on its own and says the same.
             raise InputError.at(file, "market.segments", names, "unique segment names")
+        _check_scenarios(spec.market, file)
         zero_driver = _zero_driver(spec.market, "market")
         if zero_driver:
             raise InputError.at(file, zero_driver, 0, "a value above 0 (a zero makes the market, and every ceiling, zero)")
@@ -329,6 +343,38 @@ def load_client(folder: str | Path, *, as_of: str | None = None) -> ClientSpec:
             spec._demand_files[spec.market.trends] = trends
     spec._kpis = kpis
     return spec
+
+
+def _negative_range(model, where: str = "") -> tuple[str, float] | None:
+    """The dotted path and value of the first Range in ``model`` whose exact value is below zero."""
+    if isinstance(model, Range):
+        return (where, model.value) if model.value is not None and model.value < 0 else None
+    if isinstance(model, (list, tuple)):
+        items = enumerate(model)
+    elif isinstance(model, Frozen):
+        items = ((name, getattr(model, name)) for name in type(model).model_fields)
+    else:
+        return None
+    for key, item in items:
+        found = _negative_range(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def _check_scenarios(market: MarketSpec, file: str) -> None:
+    """What toolkit.capacity.market.estimate_scenarios refuses, refused before any report runs."""
+    base = [s.name for s in market.base_segments()]
+    seen = {"base"}
+    for j, scenario in enumerate(market.scenarios):
+        if scenario.name in seen:
+            raise InputError.at(file, f"market.scenarios.{j}.name", scenario.name, "a scenario name other than 'base', used once")
+        seen.add(scenario.name)
+        names = base + [s.name for s in scenario.add_segments]
+        dup = next((x for x in names if names.count(x) > 1), None)
+        if dup is not None:
+            raise InputError.at(file, f"market.scenarios.{j}.add_segments", dup,
+                                "segment names unique among the base segments and this scenario's")
 
 
 #: Drivers multiplied into capacity: an exact zero makes every ceiling zero (the engine refuses zero ceilings).

@@ -69,7 +69,7 @@ class PipelinePerson(Frozen):
         if v is None:
             return v
         if len(v) != 3 or any(not 0 <= x <= 1 for x in v) or abs(sum(v) - 1) > 0.01:
-            raise ValueError("expected three time shares in [0, 1] summing to 1")
+            raise ValueError("three time shares in [0, 1] summing to 1")
         return v
 
 
