@@ -479,7 +479,7 @@ def test_notebook_is_committed_clean_with_a_parameters_cell():
     code = [c for c in nb.cells if c.cell_type == "code"]
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and code[0] is params[0]
-    for name, typ in (("client_dir", "str"), ("seed", "int"), ("n", "int")):
+    for name, typ in (("client_dir", "str"), ("seed", "int"), ("n_paths", "int")):
         assert re.search(rf"^{name}: {typ} = .+  # \S", params[0].source, re.M), name
     for c in code:
         assert c.outputs == [] and c.execution_count is None

@@ -132,6 +132,16 @@ def test_summary_rows_are_byte_identical_across_runs(two_batches):
     assert first == second, "summary.csv differs between two runs with the same inputs and seed"
 
 
+def test_another_seed_gives_other_numbers(two_batches, tmp_path):
+    """Every random stream hangs off the seed (toolkit.priors.streams), so changing it redraws the report."""
+    clients = tmp_path / "clients"
+    for folder in SAMPLE_CLIENTS.iterdir():
+        shutil.copytree(folder, clients / folder.name)
+    outcomes = run_batch(clients, tmp_path / "out", jobs=1, n_paths=300, seed=4)
+    assert all(o.status == "ok" for o in outcomes)
+    assert (tmp_path / "out" / "summary.csv").read_bytes() != (two_batches[0] / "summary.csv").read_bytes()
+
+
 def test_summary_rows_hold_no_nan_or_inf(two_batches):
     import csv
 

@@ -310,7 +310,8 @@ def simulate_paths(
     n_paths : int
         Number of paths.
     seed : int
-        Seed of the random generator; the same seed gives identical paths.
+        Seed of the random streams (:mod:`toolkit.priors.streams`); the same seed
+        gives identical paths.
     seasonal_index : array-like of 12 floats, optional
         Monthly factors (January first), e.g. from Google Trends: the seasonal
         shape of a history under two years, and the shape a longer history's
