@@ -19,7 +19,6 @@ from toolkit.capacity import (
     estimate_client,
     estimate_market,
     estimate_scenarios,
-    range_quantile,
     search_demand,
     top_down,
 )
@@ -174,16 +173,6 @@ def test_linear_scale_sensitivity_and_bad_arguments(lognormal_top_down):
         est.sensitivity("visits")  # top_down has no visits
     with pytest.raises(InputError, match="scale"):
         est.sensitivity("units", scale="cube")
-
-
-def test_range_quantile_matches_the_sampler():
-    rng = np.random.default_rng(3)
-    for r, bounded in [(Range(low=2, high=9), False), (Range(low=0.1, high=0.4), True), (Range(low=0, high=5), False),
-                       (Range(low=1, high=3, dist="normal"), False), (Range(low=1, high=5, mode=2, dist="pert"), False)]:
-        draws = sample(r, 200_000, rng, bounded=bounded)
-        for q in (0.1, 0.5, 0.9):
-            assert range_quantile(r, q, bounded=bounded) == pytest.approx(np.quantile(draws, q), rel=0.02), (r, q)
-    assert range_quantile(Range(value=4), 0.1) == 4
 
 
 # --------------------------------------------------------------------------- the spec, segments and scenarios
@@ -490,7 +479,7 @@ def test_notebook_is_committed_clean_with_a_parameters_cell():
     code = [c for c in nb.cells if c.cell_type == "code"]
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and code[0] is params[0]
-    for name, typ in (("client_dir", "str"), ("seed", "int"), ("n", "int")):
+    for name, typ in (("client_dir", "str"), ("seed", "int"), ("n_paths", "int")):
         assert re.search(rf"^{name}: {typ} = .+  # \S", params[0].source, re.M), name
     for c in code:
         assert c.outputs == [] and c.execution_count is None

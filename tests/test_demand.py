@@ -261,6 +261,8 @@ def test_scaling_with_a_range_uses_its_median():
         ({}, "exactly one"),
         ({"anchor_monthly_volume": 1.0, "anchor_series": synthetic()}, "exactly one"),
         ({"anchor_monthly_volume": -5.0}, "positive"),
+        ({"anchor_monthly_volume": "lots"}, "a positive number or a Range"),
+        ({"anchor_monthly_volume": {"low": 5}}, "a positive number or a Range"),
         ({"anchor_monthly_volume": 100.0, "anchor_period": ("2030-01", "2030-12")}, "within the interest"),
         ({"anchor_series": synthetic(start="2040-01")}, "share no month"),
     ],

@@ -236,3 +236,17 @@ def test_goal_expediency_on_sample_clients():
         e = goal_expediency(spec, goal, scen, n=2000)
         assert e.currency == spec.client.currency
         assert {"new_customers", "marketing_spend", "return_by_deadline"} <= set(e.quantiles)
+
+
+def test_an_economics_section_that_cannot_support_expediency_is_a_note(client_copy):
+    """An InputError from the unit economics becomes a visible note; nothing else is swallowed."""
+    from types import SimpleNamespace
+
+    from toolkit.economics.goal import goal_economics
+    from toolkit.spec import load_client
+
+    spec = load_client(client_copy("acme-cases", lambda d: d["economics"].pop("gross_margin")))
+    result = SimpleNamespace(goal=spec.goals[0], assessment=SimpleNamespace(verdict="stretch"))
+    econ = goal_economics(spec, result, None, n=500)
+    assert econ.expediency is None
+    assert any(n.startswith("Expediency not computed") and "gross_margin" in n for n in econ.notes)

@@ -69,8 +69,9 @@ def test_volumes_fall_as_conversion_rises(rs, which, factor, target):
     before, after = required_volumes(target, stages), required_volumes(target, better)
     for name in before:
         assert after[name] <= before[name] * (1 + 1e-12)
-    # stages above the improved one strictly need less when the rate really rose
-    if better[which][1] > rs[which]:
+    # stages above the improved one strictly need less when the rate really rose: by more than
+    # rounding (0.9999999999999999 capped to 1.0 rose, yet divides the target to the same float)
+    if better[which][1] > rs[which] * (1 + 1e-12):
         for i in range(which + 1):
             assert after[f"s{i}"] < before[f"s{i}"]
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 
 from toolkit.engine import PathEnsemble, forecast_table, saturate, simulate_paths
-from toolkit.engine.members import fit_ses, seasonal_test, theta_forecasts
+from toolkit.engine.members import seasonal_test
 from toolkit.errors import InputError
 
 
@@ -163,29 +163,6 @@ def test_forecast_table_and_quantiles():
     q = paths.quantiles((0.25, 0.75))
     np.testing.assert_allclose(q[0.25], np.quantile(paths.values, 0.25, axis=0))
     assert paths.to_frame().shape == (6, 2000)
-
-
-def test_theta_matches_statsmodels():
-    from statsmodels.tsa.forecasting.theta import ThetaModel
-
-    z = np.log(trending(80, 9, noise=0.03).to_numpy())
-    res = ThetaModel(z, period=12, deseasonalize=False).fit()
-    alpha = float(res.params["alpha"])
-    slope = float(res.params["b0"])
-    ses = fit_ses(z)
-    # Same alpha as statsmodels, so forecasts must agree to rounding.
-    from toolkit.engine.members import SesFit
-
-    lv = z[0]
-    levels = []
-    for t in range(len(z)):
-        if t:
-            lv += alpha * (z[t] - lv)
-        levels.append(lv)
-    mine = theta_forecasts(SesFit(alpha, np.array(levels), np.zeros(len(z))), slope, 6)[-1]
-    theirs = np.asarray(res.forecast(6, theta=2))
-    np.testing.assert_allclose(mine, theirs, rtol=0, atol=0.01)
-    assert 0 < ses.alpha <= 1
 
 
 def test_seasonal_test_detects_and_rejects():

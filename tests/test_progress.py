@@ -299,3 +299,24 @@ def test_progress_note_for_the_index():
     assert progress_note(records, "a") == "behind plan"
     assert progress_note(records, "b") == "" and progress_note(None, "a") == "" and progress_note(records, "x") == ""
     assert progress_note(records, "c") == "goal met"
+
+
+def test_a_gap_the_actuals_cannot_support_is_a_note_not_a_silent_none(tmp_path):
+    """Approved with customers in the history, reviewed without: the lever gap says why it is missing."""
+    from toolkit.cycle.gaps import lever_gap
+    from toolkit.errors import InputError
+
+    folder = _write_client(tmp_path / "nocust", BASE + AFTER["behind"])
+    plan = make_plan(load_client(folder), "sales-170", n_paths=N)
+    save_plan(plan, folder)
+    csv = folder / "history.csv"
+    rows = [line.split(",") for line in csv.read_text(encoding="utf-8").splitlines()]
+    csv.write_text("\n".join(",".join(r[:2] + r[3:]) for r in rows) + "\n", encoding="utf-8")  # drop customers
+    spec = load_client(folder)
+    actuals = actuals_for(spec)
+    with pytest.raises(InputError, match="customers"):
+        lever_gap(plan, actuals, actuals.index[-3:])
+    [r] = review_client(spec, forecast=False)
+    assert r.levers is None and r.main_lever is None
+    assert any(n.startswith("lever gap not computed") and "customers" in n for n in r.notes)
+    assert r.funnel is not None  # the funnel gap does not need customers

@@ -18,7 +18,7 @@ import importlib.util
 import logging
 import sys
 
-from toolkit.errors import ConvergenceError, DataError, InputError, ToolkitError
+from toolkit.errors import DataError, InputError, ToolkitError
 from toolkit.lazy import lazy_exports
 
 __getattr__, __dir__, _LAZY_NAMES = lazy_exports(__name__, {
@@ -31,7 +31,7 @@ __getattr__, __dir__, _LAZY_NAMES = lazy_exports(__name__, {
     "toolkit.priors.ranges": ("Range", "sample"),
 })
 
-__all__ = sorted([*_LAZY_NAMES, "ConvergenceError", "DataError", "InputError", "ToolkitError", "report_setup"])
+__all__ = sorted([*_LAZY_NAMES, "DataError", "InputError", "ToolkitError", "report_setup"])
 
 logging.getLogger("toolkit").addHandler(logging.NullHandler())
 

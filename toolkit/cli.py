@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -74,6 +75,10 @@ def _run_options(seed: int, n_paths: int, confidence: float) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 def main(verbose: bool) -> None:
     """goalcheck: is this goal attainable, and when?"""
+    # The process starts here, so its choices are made here, not on import of the library:
+    # charts are drawn off screen (a server has no display). Through the environment, so
+    # matplotlib is not imported for commands that draw nothing; a user's MPLBACKEND wins.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 

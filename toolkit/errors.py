@@ -2,13 +2,14 @@
 
 ``ToolkitError`` is the root; ``InputError`` means the user's files or arguments
 are wrong (CLI exit code 2), ``DataError`` means readable data that cannot
-support the requested analysis, ``ConvergenceError`` means a model failed to
-fit. An infeasible goal is a *result*, never an exception.
+support the requested analysis. The forecasting models are closed-form
+recursions over fixed grids, so there is no fit that can fail to converge. An
+infeasible goal is a *result*, never an exception.
 """
 
 from __future__ import annotations
 
-__all__ = ["ToolkitError", "InputError", "DataError", "ConvergenceError"]
+__all__ = ["ToolkitError", "InputError", "DataError"]
 
 
 class ToolkitError(Exception):
@@ -39,7 +40,3 @@ class InputError(ToolkitError, ValueError):
 
 class DataError(ToolkitError):
     """The data is readable but cannot support the requested analysis."""
-
-
-class ConvergenceError(ToolkitError):
-    """A statistical model failed to fit; the message names the series and model."""

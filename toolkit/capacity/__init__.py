@@ -10,7 +10,7 @@ from toolkit.capacity import market
 from toolkit.capacity.estimate import LEAD_METRICS, MONEY_METRICS, OUTPUTS, UNITS_METRICS, CapacityEstimate
 from toolkit.capacity.market import (bottom_up, capacity_json, compare_scenarios, estimate_client, estimate_market,
                                      estimate_scenarios, keyword_tables, scenario_table, search_demand, top_down)
-from toolkit.capacity.models import KEYWORD_COLUMNS, range_quantile
+from toolkit.capacity.models import KEYWORD_COLUMNS
 
-__all__ = [*market.__all__, "CapacityEstimate", "range_quantile", "OUTPUTS", "KEYWORD_COLUMNS", "UNITS_METRICS",
+__all__ = [*market.__all__, "CapacityEstimate", "OUTPUTS", "KEYWORD_COLUMNS", "UNITS_METRICS",
            "MONEY_METRICS", "LEAD_METRICS"]

@@ -67,6 +67,7 @@ from toolkit.capacity.models import (
 )
 from toolkit.errors import InputError
 from toolkit.priors.ranges import Range, as_range
+from toolkit.priors.streams import rng_for
 from toolkit.sources import read_keywords
 from toolkit.spec.client import ClientSpec, MarketSpec, Segment
 
@@ -88,7 +89,8 @@ def _check_n_seed(n: int, seed: int) -> None:
 def _build(parts: list[tuple[Segment, str, tuple[int, int]]], reachable_share: Range, *, name: str, n: int, seed: int,
            keywords: dict[str, pd.DataFrame] | None, curves: pd.DataFrame | None, avg_check: Range | None,
            reach_path: str = "market.reachable_share") -> CapacityEstimate:
-    """Draw every segment from its own seeded stream so a scenario reuses the base draws exactly."""
+    """Draw every segment from its own stream (:mod:`toolkit.priors.streams`) so a scenario reuses the
+    base draws exactly."""
     _check_n_seed(n, seed)
     if reachable_share is None:
         raise InputError.at(None, reach_path, None, "a range for the share of capacity the client can hold")
@@ -99,11 +101,11 @@ def _build(parts: list[tuple[Segment, str, tuple[int, int]]], reachable_share: R
     single = len(parts) == 1
     segments = []
     for seg, path, stream in parts:
-        rng = np.random.default_rng([int(seed), *stream])
+        rng = rng_for(seed, "capacity", *stream)
         key = (lambda f: f) if single else (lambda f, s=seg.name: f"{s}/{f}")
         segments.append(segment_model(seg, path, key, n, rng, keywords, curves, avg_check))
     reach = range_driver(as_range(reachable_share), key="reachable_share", segment="market", fld="reachable_share",
-                          n=n, rng=np.random.default_rng([int(seed), 0, 0]))
+                          n=n, rng=rng_for(seed, "capacity", 0, 0))
     model = MarketModel(segments, reach)
     out = model.evaluate({d.key: d.draws for d in model.drivers})
     as_array = lambda v: None if v is None else np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()

@@ -15,11 +15,11 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from toolkit.errors import InputError
 from toolkit.priors.ctr import ctr_model
-from toolkit.priors.ranges import Z90, Range, as_range, default_dist, sample
+from toolkit.priors.ranges import Z90, Range, as_range, normal_on_interval, sample
 from toolkit.spec.client import Segment
 
 log = logging.getLogger("toolkit")
@@ -38,40 +38,6 @@ _CHUNK = 2_000_000  # keyword draws held in memory at once
 
 
 # --------------------------------------------------------------------------- pure helpers
-
-def range_quantile(r: Range | float | dict, q: float, *, bounded: bool = False) -> float:
-    """Quantile ``q`` of the distribution :func:`toolkit.priors.ranges.sample` draws from.
-
-    Parameters
-    ----------
-    r : Range, number or mapping
-        The uncertain input.
-    q : float
-        Probability in (0, 1).
-    bounded : bool
-        True for shares and rates (logit-normal by default).
-    """
-    r = as_range(r)
-    if r.is_exact:
-        return float(r.value if r.value is not None else r.low)
-    dist = default_dist(r, bounded)
-    z = float(stats.norm.ppf(q))
-    if dist == "lognormal":
-        lo, hi = math.log(r.low), math.log(r.high)
-        return math.exp((lo + hi) / 2 + z * (hi - lo) / (2 * Z90))
-    if dist == "logitnormal":
-        lo, hi = special.logit(r.low), special.logit(r.high)
-        return float(special.expit((lo + hi) / 2 + z * (hi - lo) / (2 * Z90)))
-    if dist == "normal":
-        x = (r.low + r.high) / 2 + z * (r.high - r.low) / (2 * Z90)
-        return float(min(max(x, 0.0), 1.0) if bounded else max(x, 0.0))
-    if dist == "uniform":
-        return r.low + q * (r.high - r.low)
-    span = r.high - r.low
-    a = 1 + 4 * (r.mode - r.low) / span
-    b = 1 + 4 * (r.high - r.mode) / span
-    return float(r.low + span * stats.beta.ppf(q, a, b))
-
 
 def label_number(x: float) -> str:
     """A number for a label: thousands separators for large values, 4 significant digits otherwise."""
@@ -113,9 +79,10 @@ class _Driver:
 
 def range_driver(r: Range, *, key: str, segment: str, fld: str, n: int, rng: np.random.Generator,
                   clip: tuple[float, float] | None = None) -> _Driver:
+    # The draws and the tornado's P10 / P50 / P90 come from the range's one distribution, so they agree.
     bounded = fld in _SHARES
     draws = sample(r, n, rng, bounded=bounded)
-    at = {q: range_quantile(r, q, bounded=bounded) for q in (Q10, 0.5, Q90)}
+    at = {q: r.quantile(q, bounded=bounded) for q in (Q10, 0.5, Q90)}
     if clip is not None:
         draws = np.clip(draws, *clip)
         at = {q: float(np.clip(v, *clip)) for q, v in at.items()}
@@ -229,34 +196,37 @@ def _keyword_table(table: object, field_name: str) -> list[tuple[float | None, n
     return groups
 
 
+def _keyword_volumes(low: np.ndarray, high: np.ndarray, step: int) -> tuple[float, list]:
+    """The exact keywords' total, and the others' volume distributions as a Range defaults them.
+
+    Lognormal on the 90% interval when ``low > 0``, uniform from 0 otherwise;
+    vectorised as frozen ``scipy.stats`` distributions with one keyword per row
+    and at most ``step`` rows each (draws of ``step`` keywords fit in memory).
+    """
+    logn = (low < high) & (low > 0)
+    unif = (low < high) & (low == 0)
+    mu, sigma = normal_on_interval(np.log(low[logn]), np.log(high[logn]))
+    top = high[unif]
+    dists = [stats.lognorm(s=sigma[i:i + step, None], scale=np.exp(mu[i:i + step, None]))
+             for i in range(0, mu.size, step)]
+    dists += [stats.uniform(scale=top[i:i + step, None]) for i in range(0, top.size, step)]
+    return float(low[low == high].sum()), dists
+
+
 def _keyword_sum(low: np.ndarray, high: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draws of the total monthly searches of independent keywords (lognormal, or uniform from 0)."""
-    total = np.full(n, float(low[low == high].sum()))
-    logn = np.flatnonzero((low < high) & (low > 0))
-    if logn.size:
-        lo, hi = np.log(low[logn]), np.log(high[logn])
-        mu, sigma = (lo + hi) / 2, (hi - lo) / (2 * Z90)
-        step = max(1, _CHUNK // n)
-        for s in range(0, logn.size, step):
-            z = rng.standard_normal((min(step, logn.size - s), n))
-            total += np.exp(mu[s:s + step, None] + sigma[s:s + step, None] * z).sum(axis=0)
-    unif = np.flatnonzero((low < high) & (low == 0))
-    if unif.size:
-        step = max(1, _CHUNK // n)
-        for s in range(0, unif.size, step):
-            u = rng.random((min(step, unif.size - s), n))
-            total += (high[unif[s:s + step], None] * u).sum(axis=0)
+    """Draws of the total monthly searches of independent keywords."""
+    exact, dists = _keyword_volumes(low, high, max(1, _CHUNK // n))
+    total = np.full(n, exact)
+    for dist in dists:
+        rows = next(iter(dist.kwds.values())).shape[0]
+        total += dist.rvs(size=(rows, n), random_state=rng).sum(axis=0)
     return total
 
 
 def _keyword_quantile(low: np.ndarray, high: np.ndarray, q: float) -> float:
     """Every keyword at its own quantile q (keywords moved together, for the tornado swing)."""
-    z = float(stats.norm.ppf(q))
-    exact = low == high
-    logn = (low < high) & (low > 0)
-    unif = (low < high) & (low == 0)
-    lo, hi = np.log(low[logn]), np.log(high[logn])
-    return float(low[exact].sum() + np.exp((lo + hi) / 2 + z * (hi - lo) / (2 * Z90)).sum() + (q * high[unif]).sum())
+    exact, dists = _keyword_volumes(low, high, max(len(low), 1))
+    return float(exact + sum(float(dist.ppf(q).sum()) for dist in dists))
 
 
 def _search_demand(seg: Segment, path: str, key: Callable[[str], str], n: int, rng: np.random.Generator,

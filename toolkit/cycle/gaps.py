@@ -3,6 +3,10 @@
 Answers "which lever (customers, check, frequency) or which funnel stage fell
 short of what the plan needed?" for :func:`toolkit.cycle.review.review_goal`; the
 definitions are in :mod:`toolkit.cycle.review`'s docstring (Lever gap, Funnel gap).
+
+A gap that does not apply (no levers or funnel in the plan, no recent months)
+is None; one that applies but cannot be computed from these actuals raises
+:class:`~toolkit.errors.InputError`, which the review shows as a note.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import pandas as pd
 from toolkit.cycle.plan import SavedPlan
 from toolkit.economics.funnel import funnel_schedule
 from toolkit.economics.levers import LEVERS, decompose_levers
-from toolkit.errors import InputError
 
 __all__ = ["LEVERS_OF"]
 
@@ -37,10 +40,7 @@ def lever_gap(plan: SavedPlan, actuals: pd.DataFrame, recent: pd.PeriodIndex) ->
     base_metric = (plan.baseline or {}).get("mean_3")
     if plan.levers is None or metric not in LEVERS_OF or not base_metric or len(recent) == 0:
         return None
-    try:
-        levers = decompose_levers(actuals)
-    except InputError:
-        return None
+    levers = decompose_levers(actuals)  # InputError when the actuals lack a lever's column
     planned_metric = plan_monthly(plan).reindex(recent).mean()
     if not (planned_metric > 0):
         return None
@@ -89,10 +89,7 @@ def funnel_gap(plan: SavedPlan, actuals: pd.DataFrame, recent: pd.PeriodIndex) -
         if not at:
             return None
         sales = monthly * float(np.prod(conv[at[0]:]))
-    try:
-        schedule = funnel_schedule(sales, stages, fun.get("cycle_days", 30) or 0)
-    except InputError:
-        return None
+    schedule = funnel_schedule(sales, stages, fun.get("cycle_days", 30) or 0)
     rows = []
     for name, _, _ in stages:
         col = stage_column(name, cols)

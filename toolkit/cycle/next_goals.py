@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.economics.levers import lever_scenarios, revenue_target
-from toolkit.economics.unit import assess_expediency, new_customers_needed
+from toolkit.economics.unit import assess_expediency, median_retention, new_customers_needed
 from toolkit.engine.assess import assess_goal
 from toolkit.engine.paths import simulate_paths
 from toolkit.errors import InputError
@@ -117,13 +117,6 @@ def _statement(metric: str, kind: str, target: float, deadline: str) -> str:
     return f"{fmt_number(target)} {metric}{per} by {fmt_month(deadline)}"
 
 
-def _retention(economics) -> float:
-    if economics.retention is not None:
-        return float(economics.retention.median)
-    if economics.lifetime_years is not None:
-        return 1 - 1 / max(float(economics.lifetime_years.median), 1.0)
-    return 0.0
-
 
 def proposal_expediency(spec: ClientSpec, history: pd.DataFrame, goal: Goal, months: int, *, ceiling_customers=None,
                         n: int = 2000, seed: int = 0):
@@ -142,7 +135,7 @@ def proposal_expediency(spec: ClientSpec, history: pd.DataFrame, goal: Goal, mon
         scenarios = lever_scenarios(history, revenue, ceiling_customers=ceiling_customers)
         scenario = scenarios.loc["all three"]
         now = float(scenarios.attrs["baseline"]["customers"])
-        new = new_customers_needed(now, float(scenario["customers"]), months, _retention(econ))
+        new = new_customers_needed(now, float(scenario["customers"]), months, median_retention(econ))
         result = assess_expediency(econ, new_customers=new, months_to_deadline=months,
                                    currency=spec.client.currency, n=n, seed=seed)
     except InputError as exc:

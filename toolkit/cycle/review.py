@@ -276,8 +276,16 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
     met_on = first_reached if status == "met" else None
 
     recent_idx = pd.PeriodIndex(observed.index[-RECENT_MONTHS:], freq="M")
-    levers = lever_gap(plan, actuals, recent_idx)
-    funnel = funnel_gap(plan, actuals, recent_idx)
+    levers = funnel = None
+    # A gap the actuals cannot support is a caveat on this review, not a reason to stop it.
+    try:
+        levers = lever_gap(plan, actuals, recent_idx)
+    except InputError as exc:
+        notes.append(f"lever gap not computed: {str(exc).splitlines()[0]}")
+    try:
+        funnel = funnel_gap(plan, actuals, recent_idx)
+    except InputError as exc:
+        notes.append(f"funnel gap not computed: {str(exc).splitlines()[0]}")
     main_lever = None
     if levers is not None and (levers["share_of_shortfall"] > 0).any() and \
             float(np.prod(levers.loc[levers["in_metric"], "actual"] / levers.loc[levers["in_metric"], "planned"])) < 1:

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from toolkit.demand.monthly import is_month_index, to_monthly
 from toolkit.errors import DataError, InputError
@@ -117,7 +118,7 @@ def scale_to_volume(
 
             try:
                 volume = as_range(volume).median
-            except Exception as exc:  # pydantic ValidationError or TypeError
+            except ValidationError as exc:
                 raise InputError.at(None, "anchor_monthly_volume", anchor_monthly_volume,
                                     f"a positive number or a Range ({str(exc).splitlines()[0]})") from None
         if not (math.isfinite(volume) and volume > 0):

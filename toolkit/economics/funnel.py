@@ -35,6 +35,7 @@ import pandas as pd
 
 from toolkit.errors import InputError
 from toolkit.priors.ranges import Range, as_range, sample
+from toolkit.priors.streams import rng_for
 
 __all__ = [
     "required_volumes", "required_volumes_distribution", "funnel_schedule", "stage_start_months",
@@ -147,7 +148,7 @@ def required_volumes_distribution(target_per_month: float, stages: Sequence, *, 
     """
     _check_target(target_per_month)
     pairs = _stage_pairs(stages)
-    rng = np.random.default_rng(seed)
+    rng = rng_for(seed, "funnel")
     draws = {}
     for name, rate, _ in pairs:
         r = as_range(rate)
@@ -205,7 +206,9 @@ def funnel_schedule(target_by_month: pd.Series, stages: Sequence, cycle_days: fl
                        index=pd.PeriodIndex(target_by_month.index, freq="M"), name="sales")
     _check_target(target.to_numpy())
     pairs = _stage_pairs(stages)
-    plain = [(name, as_range(rate).median if isinstance(rate, (Range, Mapping)) else rate) for name, rate, _ in pairs]
+    # A conversion is a share: its median is that of the bounded form required_volumes_distribution draws.
+    plain = [(name, as_range(rate).quantile(0.5, bounded=True) if isinstance(rate, (Range, Mapping)) else rate)
+             for name, rate, _ in pairs]
     lags = {name: _lag_months(cycle_days if lag is None else float(lag)) for name, _, lag in pairs}
     per_sale = required_volumes(1.0, plain)
     start = target.index.min() - max(lags.values())
@@ -264,7 +267,7 @@ def top_of_funnel_check(target_per_month: float, stages: Sequence, ceiling: Rang
         return TopOfFunnelCheck(top, req, {k: float("nan") for k in QUANTILES}, float("nan"),
                                 f"the goal needs about {req['p50']:,.0f} {top} a month; no ceiling was given to compare",
                                 {"required": need})
-    cap = sample(ceiling, n, np.random.default_rng(seed + 1))
+    cap = sample(ceiling, n, rng_for(seed, "funnel_ceiling"))
     p = float(np.mean(need > cap))
     q = lambda a: {k: float(np.quantile(a, v)) for k, v in QUANTILES.items()}  # noqa: E731
     req, cei = q(need), q(cap)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.economics.funnel import required_volumes_distribution, top_of_funnel_check
-from toolkit.economics.levers import decompose_levers, lever_scenarios
+from toolkit.economics.levers import lever_scenarios
 from toolkit.economics.readiness import verification_checklist
 from toolkit.economics.unit import Expediency, goal_expediency
 from toolkit.errors import InputError
@@ -68,7 +68,7 @@ def goal_economics(spec, result, capacity=None, *, seed: int = 0, n: int = 5000)
     if customers_needed is not None and (econ.cac is not None or econ.cac_online is not None or econ.cac_offline is not None):
         try:
             expediency = goal_expediency(spec, goal, {"customers": customers_needed}, n=n, seed=seed)
-        except (InputError, KeyError, ValueError) as exc:
+        except InputError as exc:  # an economics section that cannot support it: say so in the report
             notes.append(f"Expediency not computed: {str(exc).splitlines()[0]}")
     else:
         notes.append("Expediency needs customers in the history and a customer acquisition cost in economics.")
@@ -90,10 +90,3 @@ def goal_economics(spec, result, capacity=None, *, seed: int = 0, n: int = 5000)
     checklist = verification_checklist(goal, result.assessment.verdict, expediency)
     return GoalEconomics(goal.id, expediency, customers_needed, volumes, top, levers, checklist, tuple(notes))
 
-
-def lever_frame(spec) -> pd.DataFrame | None:
-    """Customers x average check x frequency over the history, when the history has them."""
-    try:
-        return decompose_levers(spec.kpis)
-    except (InputError, KeyError, ValueError):
-        return None

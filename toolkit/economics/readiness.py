@@ -39,6 +39,7 @@ import pandas as pd
 
 from toolkit.errors import InputError
 from toolkit.priors.ranges import sample
+from toolkit.priors.streams import rng_for
 
 __all__ = ["QUESTIONS", "NEEDS", "GoalContext", "goal_context_from_levers", "answer_status", "readiness_gaps",
            "readiness_summary", "verification_checklist", "referral_gap", "REFERRAL_TARGET"]
@@ -261,7 +262,7 @@ def referral_gap(economics, customers_per_year: float, *, target_per_customer: f
     get = (lambda k: economics.get(k)) if isinstance(economics, Mapping) else (lambda k: getattr(economics, k, None))
     if get("referrals_per_year") is None:
         raise InputError.at(None, "economics.referrals_per_year", None, "customers who came by referral this year")
-    rng = np.random.default_rng(seed)
+    rng = rng_for(seed, "referrals")
     refs = sample(get("referrals_per_year"), n, rng)
     rows = {"referrals_per_year": refs, "referrals_per_customer": refs / customers_per_year,
             "share_of_target": refs / customers_per_year / target_per_customer}

@@ -52,11 +52,12 @@ import pandas as pd
 
 from toolkit.economics.levers import decompose_levers
 from toolkit.errors import InputError
-from toolkit.priors.ranges import Range, sample
+from toolkit.priors.ranges import Range, as_range, sample
+from toolkit.priors.streams import rng_for
 
 __all__ = [
     "clv_geometric", "blended_cac", "monthly_margins", "payback_months", "margin_within",
-    "new_customers_needed", "sample_unit_economics", "Expediency", "assess_expediency",
+    "new_customers_needed", "sample_unit_economics", "median_retention", "Expediency", "assess_expediency",
     "EXPEDIENT_RATIO", "PAYBACK_CONFIDENCE", "VERDICTS", "goal_expediency",
 ]
 
@@ -215,7 +216,7 @@ def sample_unit_economics(economics, n: int = 10_000, seed: int = 0) -> dict[str
     Returns draws of ``cac``, ``gross_margin``, ``annual_margin``,
     ``first_30_days_margin`` (or absent), ``retention`` and ``discount_rate``.
     """
-    rng = np.random.default_rng(seed)
+    rng = rng_for(seed, "unit_economics")
 
     def draw(name, bounded=False):
         v = _field(economics, name)
@@ -325,7 +326,7 @@ def assess_expediency(economics, *, new_customers=None, months_to_deadline: int 
     samples = {"cac": cac, "margin_within_horizon": within, "clv": clv, "clv_to_cac": ratio, "payback_months": payback}
     if new_customers is not None:
         months = int(months_to_deadline or horizon)
-        nc = (sample(new_customers, n, np.random.default_rng(seed + 1)) if isinstance(new_customers, (Range, Mapping))
+        nc = (sample(new_customers, n, rng_for(seed, "new_customers")) if isinstance(new_customers, (Range, Mapping))
               else np.broadcast_to(np.asarray(new_customers, dtype=float), (n,)))
         cohort_return = np.mean([margin_within(margins, months - k) for k in range(months)], axis=0)
         samples |= {"new_customers": nc, "marketing_spend": nc * cac, "return_by_deadline": nc * cohort_return,
@@ -346,6 +347,21 @@ def assess_expediency(economics, *, new_customers=None, months_to_deadline: int 
                       {"expedient_ratio": expedient_ratio, "payback_confidence": payback_confidence}, samples)
 
 
+def median_retention(economics) -> float:
+    """The median of the annual retention :func:`sample_unit_economics` draws.
+
+    ``retention`` (a share, so of its bounded distribution), else ``1 - 1 /
+    lifetime_years`` at the lifetime's median (the map is monotone, so medians
+    carry over), else 0.
+    """
+    retention, life = _field(economics, "retention"), _field(economics, "lifetime_years")
+    if retention is not None:
+        return as_range(retention).quantile(0.5, bounded=True)
+    if life is not None:
+        return 1 - 1 / max(as_range(life).median, 1.0)
+    return 0.0
+
+
 def goal_expediency(spec, goal, scenario: pd.Series | Mapping, *, n: int = 10_000, seed: int = 0) -> Expediency:
     """Expediency of a goal: the new customers a lever scenario needs, their cost and return.
 
@@ -355,13 +371,7 @@ def goal_expediency(spec, goal, scenario: pd.Series | Mapping, *, n: int = 10_00
     """
     econ = spec.economics
     months = (pd.Period(goal.deadline, freq="M") - pd.Period(spec.client.as_of, freq="M")).n
-    if econ.retention is not None:
-        r = econ.retention.median
-    elif econ.lifetime_years is not None:
-        r = 1 - 1 / max(econ.lifetime_years.median, 1.0)
-    else:
-        r = 0.0
     now = float(decompose_levers(spec.kpis)["customers"].iloc[-1])
-    new = new_customers_needed(now, float(scenario["customers"]), months, r)
+    new = new_customers_needed(now, float(scenario["customers"]), months, median_retention(econ))
     return assess_expediency(econ, new_customers=new, months_to_deadline=months, currency=spec.client.currency,
                              n=n, seed=seed)

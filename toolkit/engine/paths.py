@@ -53,6 +53,7 @@ from toolkit.engine.members import logistic_forecasts
 from toolkit.engine.outliers import clean_outliers
 from toolkit.engine.seasonal import SeasonalFit, seasonal_fit, step_rivals_season
 from toolkit.errors import DataError, InputError
+from toolkit.priors.streams import rng_for
 
 __all__ = ["PathEnsemble", "simulate_paths", "forecast_table", "saturate", "MIN_HISTORY", "MIN_PATHS"]
 
@@ -309,7 +310,8 @@ def simulate_paths(
     n_paths : int
         Number of paths.
     seed : int
-        Seed of the random generator; the same seed gives identical paths.
+        Seed of the random streams (:mod:`toolkit.priors.streams`); the same seed
+        gives identical paths.
     seasonal_index : array-like of 12 floats, optional
         Monthly factors (January first), e.g. from Google Trends: the seasonal
         shape of a history under two years, and the shape a longer history's
@@ -338,8 +340,6 @@ def simulate_paths(
                          "(fewer paths give probabilities coarser than a percent)")
     horizon, n_paths = int(horizon), int(n_paths)
     ceiling = _check_ceiling(ceiling)
-    rng = np.random.default_rng(seed)
-
     y = hist.to_numpy(dtype=float)
     # Zeros have no logarithm; a small offset keeps them while barely bending
     # the rest of the series.
@@ -360,15 +360,18 @@ def simulate_paths(
         # of the seasonal peak, so that peaks, not the average, meet it.
         log_ceiling = float(np.log(np.median(ceiling) + offset) - season.max())
     core = _fit_core(z, horizon, log_ceiling, season_fit=season_fit, z_fit=x_fit - component)
-    e = _shocks(rng, core["std_resid"], (n_paths, horizon)) * core["sigma"]
-    delta = rng.standard_normal(n_paths) * core["sd_slope"]
+    # One stream per source of randomness: the paths' shocks do not shift when, say, the
+    # hidden seasonal noise is switched on, and a ceiling draw stays with its path.
+    shocks, slopes, noise, ceilings = (rng_for(seed, "paths", k) for k in range(4))
+    e = _shocks(shocks, core["std_resid"], (n_paths, horizon)) * core["sigma"]
+    delta = slopes.standard_normal(n_paths) * core["sd_slope"]
     steps = np.arange(1, horizon + 1)
     prior = np.cumsum(e, axis=1) - e
     err = e + core["alpha"] * prior + delta[:, None] * steps[None, :]
     if core["hidden_noise"] > 0:
         # The month-to-month noise the seasonal fit hid: it does not carry
         # over from month to month, so it is drawn afresh for each.
-        err += rng.standard_normal((n_paths, horizon)) * np.sqrt(core["hidden_noise"])
+        err += noise.standard_normal((n_paths, horizon)) * np.sqrt(core["hidden_noise"])
     err *= core["g"][None, :]
 
     dates = pd.period_range(hist.index[-1] + 1, periods=horizon, freq="M")
@@ -376,7 +379,7 @@ def simulate_paths(
     logv = core["forecast"][None, :] + fut_season[None, :] + err
     vals = np.maximum(np.exp(np.minimum(logv, 700.0)) - offset, 0.0)
 
-    ceil = _ceiling_draws(ceiling, n_paths, rng)
+    ceil = _ceiling_draws(ceiling, n_paths, ceilings)
     if ceil is not None:
         if y[-1] > np.median(ceil):
             logger.warning("history ends at %.4g, above the median ceiling %.4g", y[-1], np.median(ceil))

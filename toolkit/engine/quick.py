@@ -14,6 +14,7 @@ from toolkit.engine.paths import forecast_table, simulate_paths
 from toolkit.errors import InputError
 from toolkit.priors.diffusion import load_diffusion_prior
 from toolkit.priors.ranges import Range, sample
+from toolkit.priors.streams import rng_for
 from toolkit.spec.base import MONTH
 from toolkit.spec.files import read_history
 
@@ -42,7 +43,8 @@ def assess_from_csv(history_csv: str | Path, *, metric: str, target: float, dead
             bounds = Range(low=ceiling_low, high=ceiling_high)
         except ValueError as exc:
             raise InputError(f"--ceiling-low/--ceiling-high: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
-        ceiling = sample(bounds, max(n_paths, 2000), np.random.default_rng(seed))
+        ceiling = sample(bounds, max(n_paths, 2000),
+                         rng_for(seed, "assess_ceiling"))
     as_of = str(kpis.index[-1])
     if pd.Period(deadline, freq="M") <= kpis.index[-1]:
         raise InputError.at("--deadline", None, deadline, f"a month after the last history month {as_of}")

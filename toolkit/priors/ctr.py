@@ -49,7 +49,7 @@ import pandas as pd
 from scipy import special
 
 from toolkit.errors import InputError
-from toolkit.priors.ranges import Z90
+from toolkit.priors.ranges import normal_on_interval
 
 __all__ = ["CTR_FILE", "SPREAD", "load_ctr_curves", "curve_names", "CtrModel", "ctr_model"]
 
@@ -136,11 +136,6 @@ class CtrModel:
     def max_position(self) -> int:
         return len(self.mu)
 
-    def at_integer_positions(self, z: np.ndarray | float) -> np.ndarray:
-        """CTR at positions 1..N, shape ``(N,) + shape(z)``."""
-        z = np.asarray(z, dtype=float)
-        return special.expit(self.mu.reshape((-1,) + (1,) * z.ndim) + self.sigma.reshape((-1,) + (1,) * z.ndim) * z)
-
     def __call__(self, position: np.ndarray | float, z: np.ndarray | float = 0.0) -> np.ndarray:
         """CTR at a (fractional) position for CTR-quantile draws ``z``.
 
@@ -189,9 +184,9 @@ def ctr_model(curve: str | None = None, curves: pd.DataFrame | None = None, *, f
     if curve is None or curve == SPREAD:
         wide = curves.pivot(index="position", columns="curve", values="ctr").sort_index()
         lo, hi = wide.min(axis=1).to_numpy(), wide.max(axis=1).to_numpy()
-        llo, lhi = special.logit(lo), special.logit(hi)
+        mu, sigma = normal_on_interval(special.logit(lo), special.logit(hi))
         described = f"spread of {len(names)} CTR studies ({', '.join(names)}), lowest to highest as a 90% interval"
-        return CtrModel(SPREAD, (llo + lhi) / 2, (lhi - llo) / (2 * Z90), described)
+        return CtrModel(SPREAD, mu, sigma, described)
     if curve not in names:
         raise InputError.at(None, field, curve, f"one of {', '.join(names)} or '{SPREAD}'")
     rows = curves[curves["curve"] == curve].sort_values("position")

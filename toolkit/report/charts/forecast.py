@@ -2,21 +2,22 @@
 
 Axis labels carry units; dates are months. matplotlib only: a static PNG is
 what survives papermill and nbconvert into a self-contained report.
+
+Importing this module leaves matplotlib's backend alone: a notebook kernel keeps
+its inline backend (and shows the charts); a process without a display sets a
+non-interactive one where it starts (the ``goalcheck`` command does).
 """
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg", force=False)
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from toolkit.engine.assess import reach_dates  # noqa: E402
-from toolkit.present.formatting import mpl_text as plain  # noqa: E402
-from toolkit.report.analysis import GoalResult  # noqa: E402
+from toolkit.engine.assess import reach_dates
+from toolkit.present.formatting import mpl_text as plain
+from toolkit.report.analysis import GoalResult
 
 __all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "label_margins", "STANDARD_MARGINS"]
 
