@@ -14,12 +14,12 @@ import pandas as pd
 
 from toolkit.capacity.estimate import CapacityEstimate
 from toolkit.capacity.market import estimate_client, keyword_tables
+from toolkit.cycle.futures import capacity_draws, goal_paths, market_season
 from toolkit.cycle.review import progress_records
 from toolkit.demand.view import DemandView, demand_view
 from toolkit.economics.goal import goal_economics
 from toolkit.engine.assess import GoalAssessment, assess_goal
-from toolkit.engine.horizon import horizon_for
-from toolkit.engine.paths import PathEnsemble, simulate_paths
+from toolkit.engine.paths import PathEnsemble
 from toolkit.spec.client import ClientSpec, Goal
 
 __all__ = ["GoalResult", "ClientAnalysis", "analyse_client"]
@@ -90,14 +90,6 @@ class ClientAnalysis:
         return out
 
 
-def _season_for(history: pd.Series, market_season: np.ndarray | None) -> np.ndarray | None:
-    """The seasonal index a goal's paths are shrunk toward: the market's shape
-    (Google Trends) when the client has one. Without it the path model
-    estimates the history's own seasonality from two years up, with the
-    noise of that estimate in the band (:mod:`toolkit.engine.seasonal`)."""
-    return market_season
-
-
 def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, confidence: float = 0.8) -> ClientAnalysis:
     """Estimate capacity, simulate each goal's metric and assess every goal.
 
@@ -114,16 +106,15 @@ def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, conf
     """
     capacity = None
     if spec.market is not None:
-        capacity = estimate_client(spec, keywords=keyword_tables(spec), n=max(n_paths, 2000), seed=seed)
+        capacity = estimate_client(spec, keywords=keyword_tables(spec), n=capacity_draws(n_paths), seed=seed)
     demand = demand_view(spec)
-    from_market = spec.market is not None and bool(spec.market.trends or spec.market.trends_live)
-    market_season = demand.factors() if demand is not None and from_market else None
+    # The same futures as a plan or review of this client (toolkit.cycle.futures).
+    season = market_season(spec, demand)
     results = []
     for goal in spec.goals:
         ceiling = capacity.ceiling_for(goal.metric) if capacity is not None else None
-        history = spec.kpis[goal.metric]
-        paths = simulate_paths(history, horizon_for(spec.client.as_of, goal.deadline), ceiling=ceiling,
-                               n_paths=n_paths, seed=seed, seasonal_index=_season_for(history, market_season))
+        paths = goal_paths(spec, goal.metric, goal.deadline, seed=seed, n_paths=n_paths, ceiling=ceiling,
+                           season=season)
         assessment = assess_goal(paths, goal.target, goal.deadline, kind=goal.kind, confidence=confidence)
         log.info("%s/%s: P(met)=%.2f %s", spec.client.id, goal.id, assessment.probability, assessment.verdict)
         results.append(GoalResult(goal, paths, assessment, ceiling))
