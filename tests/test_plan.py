@@ -176,12 +176,12 @@ def test_a_plan_at_the_reports_month_and_seed_shows_the_reports_numbers(client, 
 def test_levers_are_left_out_only_when_the_history_lacks_them(acme):
     import pandas as pd
 
-    from toolkit.cycle.plan import _levers  # noqa: PLC2701 - the unit under test
+    from toolkit.cycle.plan import baseline_levers
 
     spec = load_client(acme)
-    assert _levers(spec.kpis) is not None
-    assert _levers(spec.kpis[["sales"]]) is None
+    assert baseline_levers(spec.kpis) is not None
+    assert baseline_levers(spec.kpis[["sales"]]) is None
     broken = spec.kpis.copy()
     broken["customers"] = "x"
     with pytest.raises((TypeError, ValueError)):
-        _levers(pd.DataFrame(broken))
+        baseline_levers(pd.DataFrame(broken))

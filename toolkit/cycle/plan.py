@@ -61,7 +61,7 @@ from toolkit.spec.atomic import atomic_write_text
 from toolkit.spec.client import CLIENT_FILE, ClientSpec, read_history
 
 __all__ = ["SavedPlan", "make_plan", "save_plan", "load_plan", "load_plans", "plan_path", "input_hashes",
-           "toolkit_version", "ceiling_draws", "PLAN_DIR", "PLAN_FORMAT", "PLAN_TOWARD"]
+           "toolkit_version", "ceiling_draws", "baseline_levers", "PLAN_DIR", "PLAN_FORMAT", "PLAN_TOWARD"]
 
 log = logging.getLogger("toolkit")
 
@@ -235,7 +235,7 @@ def _trajectory(paths, target: float, kind: str, d: int) -> list[dict]:
              "high": _num(high[i])} for i in range(d + 1)]
 
 
-def _levers(kpis: pd.DataFrame) -> dict | None:
+def baseline_levers(kpis: pd.DataFrame) -> dict | None:
     """Baseline levers, or None when the history has no customers or no way to a check and revenue.
 
     The test is explicit so that any other failure of the decomposition surfaces.
@@ -311,7 +311,7 @@ def make_plan(spec: ClientSpec, goal_id: str, *, seed: int = 0, n_paths: int = 2
         assessment=assessment.to_dict(), milestones=assessment.to_dict()["milestones"], trajectory=trajectory,
         plan_target=float(_num(plan_target) or 0.0),
         baseline={"last": _num(history.iloc[-1]), "mean_3": _num(history.tail(3).mean())},
-        levers=_levers(spec.kpis), funnel=_funnel(spec),
+        levers=baseline_levers(spec.kpis), funnel=_funnel(spec),
         ceiling_p90=None if ceiling is None else _num(np.quantile(ceiling, 0.9)),
         inputs=input_hashes(spec), toolkit_version=toolkit_version(),
         created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), toward=toward,

@@ -406,7 +406,7 @@ def review_client(spec: ClientSpec, *, plans: dict[str, SavedPlan] | None = None
 
 def progress_records(spec: ClientSpec, *, plans: dict[str, SavedPlan] | None = None,
                      as_of: str | None = None) -> dict:
-    """Per goal ``{goal, status, behind_plan}`` for the batch index (no simulation).
+    """Per goal ``{goal, status, behind_plan, toward, plan_target}`` for the batch index (no simulation).
 
     Goals without a saved plan get ``status = "no_plan"`` and ``behind_plan = False``.
     ``as_of`` defaults to the spec's ``client.as_of`` so a report's numbers agree.
@@ -417,7 +417,8 @@ def progress_records(spec: ClientSpec, *, plans: dict[str, SavedPlan] | None = N
     out = {}
     for g in spec.goals:
         r = reviews.get(g.id)
-        out[g.id] = {"goal": g.id, "status": r.status if r else "no_plan", "behind_plan": bool(r and r.behind_plan)}
+        out[g.id] = {"goal": g.id, "status": r.status if r else "no_plan", "behind_plan": bool(r and r.behind_plan),
+                     "toward": r.plan_toward if r else "goal", "plan_target": r.plan_target if r else None}
     return out
 
 

@@ -20,6 +20,8 @@ from toolkit.demand.view import DemandView, demand_view
 from toolkit.economics.goal import goal_economics
 from toolkit.engine.assess import GoalAssessment, assess_goal
 from toolkit.engine.paths import PathEnsemble
+from toolkit.report.badge import BADGE_TONES, progress_badge
+from toolkit.report.units import MONEY_METRICS, metric_unit
 from toolkit.spec.client import ClientSpec, Goal
 
 __all__ = ["GoalResult", "ClientAnalysis", "analyse_client"]
@@ -68,6 +70,7 @@ class ClientAnalysis:
     def records(self) -> dict[str, object]:
         """The numbers a batch run reads back (summary.csv, index.html)."""
         out: dict[str, object] = {"client_id": self.spec.client.id, "client_name": self.spec.client.name,
+                                  "currency": self.spec.client.currency,
                                   "as_of": self.spec.client.as_of, "seed": self.seed, "n_paths": self.n_paths}
         if self.capacity is not None:
             summary = self.capacity.summary()
@@ -81,12 +84,18 @@ class ClientAnalysis:
         out["goals"] = []
         for r in self.goals:
             exp = expediency.get(r.goal.id)
+            rec = progress.get(r.goal.id, {})
+            status = rec.get("status", "no_plan")
+            badge = progress_badge(status, r.assessment.probability, toward=rec.get("toward", "goal"),
+                                   confidence=self.confidence)
             out["goals"].append({"goal": r.goal.id, "statement": r.goal.statement, "metric": r.goal.metric,
                                  "target": r.goal.target, "deadline": r.goal.deadline, **r.assessment.to_dict(),
                                  "expediency": exp.verdict if exp is not None else None,
                                  "expediency_reason": exp.reason if exp is not None else None,
-                                 "progress": progress.get(r.goal.id, {}).get("status", "no_plan"),
-                                 "behind_plan": bool(progress.get(r.goal.id, {}).get("behind_plan", False))})
+                                 "progress": status, "behind_plan": bool(rec.get("behind_plan", False)),
+                                 "plan_toward": rec.get("toward", "goal"), "plan_target": rec.get("plan_target"),
+                                 "progress_badge": badge, "badge_tone": BADGE_TONES[badge],
+                                 "unit": metric_unit(r.goal.metric), "money": r.goal.metric in MONEY_METRICS})
         return out
 
 
