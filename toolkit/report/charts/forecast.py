@@ -54,6 +54,13 @@ def _count_axis(axis) -> None:
     axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
+def _month_axis(ax) -> None:
+    """Month ticks as "Jun 2027", few enough that neighbouring labels never run into each other."""
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.tick_params(axis="x", labelsize=9)
+
+
 def _outside_legend(ax) -> None:
     """The legend beside the plot, never on the data (the charts' right margin holds it: LEGEND_MARGINS)."""
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8, frameon=False)
@@ -89,7 +96,7 @@ def plot_fan(result: GoalResult, *, ax=None, unit: str | None = None):
     ax.set_xlabel("Month")
     ax.set_ylabel(plain(unit or f"{goal.metric}{' in total' if cumulative else ' per month'}"))
     ax.set_title(plain(goal.statement), loc="left", fontsize=11)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    _month_axis(ax)
     _count_axis(ax.yaxis)
     _outside_legend(ax)
     return ax
@@ -110,7 +117,7 @@ def plot_reach_dates(result: GoalResult, *, ax=None):
     ax.set_ylim(0, 100)
     ax.set_xlabel("Month")
     ax.set_ylabel("Futures that reached it (%)")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    _month_axis(ax)
     _outside_legend(ax)
     return ax
 
@@ -119,7 +126,7 @@ def plot_reach_dates(result: GoalResult, *, ax=None):
 # pass of bbox_inches="tight", about 40% of a chart's rendering time.
 STANDARD_MARGINS = {"left": 1.0, "right": 0.45, "top": 0.45, "bottom": 0.6}
 #: Charts whose legend sits beside the plot: room for it on the right.
-LEGEND_MARGINS = {**STANDARD_MARGINS, "right": 2.1}
+LEGEND_MARGINS = {**STANDARD_MARGINS, "right": 2.4}
 
 
 def label_margins(ax, *, base: dict = STANDARD_MARGINS) -> dict:

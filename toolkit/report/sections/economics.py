@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -128,10 +129,16 @@ def readiness_section(analysis: ClientAnalysis, model: ReportModel) -> Html:
     flagged = gaps[gaps["flagged"].astype(bool)]
     parts = [str(render("section_heading.html.j2", id="readiness")),
              str(render("section_readiness.html.j2", r=model.readiness))]
-    rows = [[r.group, r.question, _answer(r.answer, r.status), _gap_note(r)] for r in flagged.itertuples(index=False)]
+    rows = [[r.group, _plain(r.question), _answer(r.answer, r.status), _gap_note(r)]
+            for r in flagged.itertuples(index=False)]
     if rows:
         parts.append(str(html_table(["Area", "Question", "Answer", "Why it matters for the goal"], rows)))
     return Html("".join(parts))
+
+
+def _plain(question: str) -> str:
+    """The diagnostic's question without analysts' abbreviations ("... online (CAC)?")."""
+    return re.sub(r"\s*\((CAC|CLV|LTV)\)", "", question)
 
 
 def _answer(answer, status: str) -> str:
