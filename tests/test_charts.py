@@ -116,3 +116,16 @@ def test_capacity_chart(analysis):
     plot_capacity(analysis.capacity, ax=ax, what="units")
     assert not any("x10" in t.get_text() or "^" in t.get_text() for t in ax.get_xticklabels())
     _check(fig, ax)
+
+
+def test_progress_chart():
+    from toolkit.cycle.review import actuals_for, review_client
+    from toolkit.report.charts.progress import plot_progress
+
+    setup_report_style()
+    spec = load_client(SAMPLE_CLIENTS / "acme-cases")
+    review = review_client(spec, as_of=spec.client.as_of, n_paths=200)[0]
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    plot_progress(review, history=actuals_for(spec)[review.metric], ax=ax)
+    assert review.status not in ax.get_title()  # the badge, not the chart, states the status
+    _check(fig, ax)

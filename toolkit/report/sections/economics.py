@@ -14,7 +14,7 @@ from toolkit.present.formatting import Html, esc, fmt_count, fmt_money, fmt_numb
 from toolkit.report.analysis import ClientAnalysis
 from toolkit.report.charts.economics import plot_funnel_volumes
 from toolkit.report.charts.forecast import figure_html, label_margins
-from toolkit.report.model import ReportModel
+from toolkit.report.model import ReportModel, build_report
 from toolkit.report.render import render
 
 __all__ = ["economics_section", "pipeline_section", "readiness_section"]
@@ -119,10 +119,11 @@ def pipeline_section(analysis: ClientAnalysis) -> Html:
     return Html(str(render("section_heading.html.j2", id="pipeline")) + str(table))
 
 
-def readiness_section(analysis: ClientAnalysis, model: ReportModel) -> Html:
+def readiness_section(analysis: ClientAnalysis, model: ReportModel | None = None) -> Html:
     """The growth-readiness diagnostic with the gaps that threaten the goals flagged."""
 
     readiness = getattr(analysis.spec, "readiness", None)
+    model = model if model is not None else build_report(analysis)
     if readiness is None or model.readiness is None:
         return Html("")  # left out of the client report; the appendix lists it as not provided
     gaps = readiness_gaps(readiness)

@@ -11,14 +11,14 @@ from toolkit.report.analysis import ClientAnalysis
 from toolkit.report.charts.capacity import plot_capacity, plot_tornado
 from toolkit.report.charts.demand import plot_demand, plot_seasonal_index
 from toolkit.report.charts.forecast import LEGEND_MARGINS, STANDARD_MARGINS, figure_html, label_margins
-from toolkit.report.model import ReportModel
+from toolkit.report.model import ReportModel, build_report
 from toolkit.report.render import render
 from toolkit.report.sections.goals import capacity_table
 
 __all__ = ["capacity_section", "demand_section"]
 
 
-def capacity_section(analysis: ClientAnalysis, model: ReportModel) -> Html:
+def capacity_section(analysis: ClientAnalysis, model: ReportModel | None = None) -> Html:
     """Capacity and ceiling table, their distribution, the tornado of drivers, and scenarios.
 
     Left out (empty) without market inputs; the appendix lists it as not provided.
@@ -27,6 +27,7 @@ def capacity_section(analysis: ClientAnalysis, model: ReportModel) -> Html:
     est = analysis.capacity
     if est is None:
         return Html("")
+    model = model if model is not None else build_report(analysis)
     parts = [str(render("section_heading.html.j2", id="market")), str(capacity_table(model))]
     cur = analysis.spec.client.currency
     fig, ax = plt.subplots()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from toolkit.cycle.plan import load_plans
 from toolkit.cycle.review import actuals_for, review_client
 from toolkit.present.formatting import Html, Safe, esc, fmt_count, fmt_month, fmt_number, fmt_percent, html_table
-from toolkit.report.charts.forecast import STANDARD_MARGINS, figure_html
+from toolkit.report.charts.forecast import LEGEND_MARGINS, figure_html
 from toolkit.report.charts.progress import plot_progress
 from toolkit.report.render import render
 
@@ -79,7 +79,7 @@ def _one(r, facts, model, history=None) -> str:
     parts = [f'<div class="gc-keep"><h3>{esc(r.statement)}</h3><p>{badge}</p>', _summary(r, chance), "</div>"]
     fig, ax = plt.subplots(figsize=(8, 3.6))
     plot_progress(r, history=history, ax=ax)
-    parts.append(figure_html(fig, alt=f"Progress against the plan for {r.statement}", margins=STANDARD_MARGINS))
+    parts.append(figure_html(fig, alt=f"Progress against the plan for {r.statement}", margins=LEGEND_MARGINS))
     rows = [[fmt_month(m.month), fmt_count(m.target), "—" if m.actual != m.actual else fmt_count(m.actual),
              _MILESTONE_LABELS.get(m.status, m.status), _signed_percent(m.gap_pct)]
             for m in r.milestones.itertuples(index=False)]
