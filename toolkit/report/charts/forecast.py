@@ -19,8 +19,8 @@ from toolkit.engine.assess import reach_dates  # noqa: E402
 from toolkit.present.formatting import mpl_text as plain  # noqa: E402
 from toolkit.report.analysis import GoalResult  # noqa: E402
 
-__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "label_margins", "STANDARD_MARGINS",
-           "LEGEND_MARGINS"]
+__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "label_margins", "month_locator",
+           "STANDARD_MARGINS", "LEGEND_MARGINS"]
 
 FAN = "#1f5f8b"
 TARGET = "#c62828"
@@ -56,9 +56,19 @@ def _count_axis(axis) -> None:
 
 def _month_axis(ax) -> None:
     """Month ticks as "Jun 2027", few enough that neighbouring labels never run into each other."""
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
+    ax.xaxis.set_major_locator(month_locator(ax))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.tick_params(axis="x", labelsize=9)
+
+
+def month_locator(ax, most: int = 5):
+    """Ticks every 1, 2, 3, 6, 12 or 24 months (aligned to the year), at most ``most`` across the view."""
+    lo, hi = ax.get_xlim()
+    months = (hi - lo) / 30.44
+    for step in (1, 2, 3, 6, 12):
+        if months / step <= most - 1:
+            return mdates.MonthLocator(bymonth=range(1, 13, step))
+    return mdates.YearLocator(max(2, int(np.ceil(months / 12 / (most - 1)))))
 
 
 def _outside_legend(ax) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.present.formatting import mpl_text
+from toolkit.report.charts.forecast import month_locator
 
 __all__ = ["plot_progress", "plot_lever_gap", "STATUS_COLOURS"]
 
@@ -69,7 +70,7 @@ def plot_progress(review, *, history: pd.Series | None = None, ax=None):
     ax.set_ylabel(unit)
     # The status is the report's badge (plan status and current chance together), not restated here.
     ax.set_title(mpl_text(review.statement), loc="left", fontsize=11)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
+    ax.xaxis.set_major_locator(month_locator(ax))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.tick_params(axis="x", labelsize=9)
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
