@@ -126,9 +126,11 @@ def test_milestones_monthly_then_quarterly():
     assert list(long["month"].astype(str)) == ["2026-03", "2026-06", "2026-09", "2026-12", "2027-02"]
     assert long["target"].iloc[-1] == 110
     assert (long["low"] <= long["high"]).all()
-    assert long["target"].is_monotonic_increasing  # paths drift up by 1 a month
-    # The band is where successful paths are: at the deadline, all at or above target.
-    assert long["low"].iloc[-1] >= 110
+    assert long["target"].iloc[:-1].is_monotonic_increasing  # paths drift up by 1 a month
+    # Intermediate targets are the successful futures' lower band edge; the deadline row's band starts
+    # at the goal.
+    assert ((long["low"] <= long["target"]) & (long["target"] <= long["high"])).all()
+    assert long["low"].iloc[-1] == 110
 
 
 def test_cumulative_milestones_are_running_totals():
@@ -138,7 +140,20 @@ def test_cumulative_milestones_are_running_totals():
     # Successful paths (k >= 2) have running totals m (k + 1); P10-P90 over k = 2..9.
     q = np.quantile(np.arange(3, 11), [0.1, 0.9])
     np.testing.assert_allclose(ms[["low", "high"]].iloc[0], q)
-    np.testing.assert_allclose(ms[["low", "high"]].iloc[-1], 4 * q)
+    # The deadline row is the goal itself; its band starts at the goal.
+    np.testing.assert_allclose(ms[["low", "high"]].iloc[-1], [12, 4 * q[1]])
+    # Intermediate targets are the successful paths' P10: inside the band.
+    assert ((ms["low"] <= ms["target"]) & (ms["target"] <= ms["high"])).all()
+
+
+def test_milestone_targets_sit_inside_their_bands():
+    rng = np.random.default_rng(5)
+    for drift in (-1.0, 0.0, 1.0, 3.0):
+        paths = ensemble(100 + np.cumsum(rng.normal(drift, 4, size=(800, 18)), axis=1))
+        for kind, target in (("level", 105.0), ("level", 140.0), ("cumulative", 1900.0)):
+            ms = milestones(paths, target, "2027-03", kind=kind)
+            assert ((ms["low"] <= ms["target"] + 1e-9) & (ms["target"] <= ms["high"] + 1e-9)).all()
+            assert ms["target"].iloc[-1] == target and ms["low"].iloc[-1] == target
 
 
 def test_to_dict_is_json_ready():

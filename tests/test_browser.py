@@ -216,7 +216,7 @@ def test_verdict_table_and_sections_are_visible(rendered):
     n_goals = len(rendered["outcome"].records["goals"])
     assert len(probe["verdictRows"]) == n_goals and all(probe["verdictRows"]), probe["verdictRows"]
     # The explanations between tables are markdown cells: they must be visible, not hidden with the code.
-    for heading in ("The goals", "Verdict", "Assumptions"):
+    for heading in ("Summary", "The goals", "Verdict", "How this was computed"):
         assert heading in probe["headings"], probe["headings"]
 
 
@@ -254,3 +254,43 @@ def test_prints_to_a4_pdf(rendered):
     assert 2 <= len(pages) <= 20, f"{len(pages)} pages"
     boxes = {tuple(round(float(v)) for v in box.split()[2:]) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
     assert boxes == {A4_POINTS}, boxes
+
+
+#: Words a client should not meet before the appendix: model ids, percentiles, draws, field names, commands.
+FORBIDDEN = [r"comb\(", r"calibrated x", r"\bP10\b", r"\bP50\b", r"\bP90\b", r"\bdraws\b", r"_share\b",
+             r"goalcheck ", r"gap\(s\)", r"\bnan\b", r"\bNone\b", r"\bCLV\b", r"\bCAC\b", r"\(STL\)",
+             r"money/unit", r"not within the horizon\b.*\bby\b", r"by not within", r"Share of draws",
+             r"lead_to_sale", r"segment_share", r"\bbase\b"]
+
+
+def _visible_text(report: Path, root: Path) -> str:
+    page = root / f"{report.stem}-probe.html"
+    page.write_text(report.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>", 1), encoding="utf-8")
+    dom = _run_chromium(f"--window-size={PRINTABLE_WIDTH_PX},1123", "--virtual-time-budget=10000", "--dump-dom",
+                        page.as_uri()).stdout
+    match = re.search(r'<pre id="gc-probe">(.*?)</pre>', dom, flags=re.S)
+    assert match, "the probe script did not run"
+    return json.loads(html.unescape(match.group(1)))["text"]
+
+
+@pytest.fixture(scope="module")
+def sample_texts(tmp_path_factory):
+    root = tmp_path_factory.mktemp("samples")
+    texts = {}
+    for folder in sorted(p for p in SAMPLE_CLIENTS.iterdir() if p.is_dir()):
+        outcome = run_report(folder, root, n_paths=300)
+        assert outcome.status == "ok", outcome.error
+        texts[folder.name] = _visible_text(root / f"{folder.name}.html", root)
+        ARTIFACTS.mkdir(exist_ok=True)
+        _run_chromium(f"--window-size={A4_WIDTH_PX},1123", f"--screenshot={ARTIFACTS / (folder.name + '.png')}",
+                      (root / f"{folder.name}.html").as_uri())
+    return texts
+
+
+def test_no_forbidden_words_before_the_appendix(sample_texts):
+    for client, text in sample_texts.items():
+        body = text.split("How this was computed", 1)[0]
+        assert "Summary" in body, client
+        for pattern in FORBIDDEN:
+            found = re.search(rf".{{0,40}}{pattern}.{{0,40}}", body)
+            assert found is None, f"{client}: {pattern!r} in {found.group(0)!r}"

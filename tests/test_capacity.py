@@ -448,8 +448,9 @@ def test_plots_return_labelled_axes():
     ax = plot_capacity(est)
     assert "per month" in ax.get_xlabel() and ax.get_ylabel()
     texts = [t.get_text() for t in ax.texts]
-    assert any(t.startswith("P10") for t in texts) and any(t.startswith("P50") for t in texts)
-    assert any(t.startswith("P90") for t in texts)
+    # Percentile names stay in the appendix: the chart marks the low, typical and high values.
+    assert any(t.startswith("low") for t in texts) and any(t.startswith("typical") for t in texts)
+    assert any(t.startswith("high") for t in texts)
     fig, axes = plt.subplots(1, 3)
     assert plot_capacity(est, ax=axes[0], what="money", currency="EUR") is axes[0]
     assert axes[0].get_xlabel().startswith("Money per month (EUR)")

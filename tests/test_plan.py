@@ -126,3 +126,62 @@ def test_cli_plan_bad_input_exits_2(acme, extra):
     result = CliRunner().invoke(main, ["plan", str(acme), *extra, "--n-paths", str(N)])
     assert result.exit_code == 2, result.output
     assert result.output.startswith("goalcheck: ") and result.output.count("\n") == 1
+
+
+@pytest.fixture
+def lumen(client_copy):
+    folder = client_copy("lumen-dental")
+    shutil.rmtree(folder / "plans", ignore_errors=True)
+    return folder
+
+
+def test_plan_toward_less_than_the_target_needs_the_explicit_flag(lumen):
+    """lumen's 150 leads is out of reach: its plan would lead to the realistic maximum instead."""
+    spec = load_client(lumen)
+    with pytest.raises(InputError, match="toward-max"):
+        make_plan(spec, "leads-150", n_paths=N)
+    plan = make_plan(spec, "leads-150", n_paths=N, toward_max=True)
+    assert plan.toward == "realistic_max" and plan.plan_target < plan.goal["target"]
+    saved = load_plan(save_plan(plan, lumen))
+    assert saved.toward == "realistic_max" and saved.to_dict()["toward"] == "realistic_max"
+    result = CliRunner().invoke(main, ["plan", str(lumen), "--goal", "leads-150", "--n-paths", str(N), "--force"])
+    assert result.exit_code == 2 and "--toward-max" in result.stderr
+    result = CliRunner().invoke(main, ["plan", str(lumen), "--goal", "leads-150", "--n-paths", str(N), "--force",
+                                       "--toward-max"])
+    assert result.exit_code == 0 and "toward the realistic maximum" in result.output
+
+
+def test_older_plan_files_without_toward_are_read_by_their_end(acme):
+    plan = make_plan(load_client(acme, as_of="2026-04"), "orders-500", n_paths=N)
+    doc = plan.to_dict()
+    doc.pop("toward")
+    assert SavedPlan.from_dict(doc).toward == "goal"
+    doc["plan_target"] = doc["goal"]["target"] - 1
+    assert SavedPlan.from_dict(doc).toward == "realistic_max"
+
+
+@pytest.mark.parametrize("client", ["acme-cases", "lumen-dental", "nordic-bikes"])
+def test_a_plan_at_the_reports_month_and_seed_shows_the_reports_numbers(client, client_copy):
+    from toolkit.report.analysis import analyse_client
+
+    folder = client_copy(client)
+    spec = load_client(folder)
+    analysis = analyse_client(spec, seed=3, n_paths=N)
+    for result in analysis.goals:
+        plan = make_plan(spec, result.goal.id, seed=3, n_paths=N, toward_max=True)
+        report = result.assessment.to_dict()
+        assert plan.assessment == report
+
+
+def test_levers_are_left_out_only_when_the_history_lacks_them(acme):
+    import pandas as pd
+
+    from toolkit.cycle.plan import baseline_levers
+
+    spec = load_client(acme)
+    assert baseline_levers(spec.kpis) is not None
+    assert baseline_levers(spec.kpis[["sales"]]) is None
+    broken = spec.kpis.copy()
+    broken["customers"] = "x"
+    with pytest.raises((TypeError, ValueError)):
+        baseline_levers(pd.DataFrame(broken))

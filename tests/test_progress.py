@@ -206,13 +206,16 @@ def test_statuses_are_from_the_documented_sets(scripted):
 def test_progress_records_for_the_batch_index(scripted, tmp_path):
     folder, _, _ = scripted["behind"]
     # As of client.as_of (the plan month) nothing has happened yet; as of the last actuals it is behind.
+    plan_target = load_plans(folder)["sales-170"].plan_target
     assert progress_records(load_client(folder)) == {
-        "sales-170": {"goal": "sales-170", "status": "on_track", "behind_plan": False}}
+        "sales-170": {"goal": "sales-170", "status": "on_track", "behind_plan": False, "toward": "goal",
+                      "plan_target": plan_target}}
     records = progress_records(load_client(folder), as_of="2025-12")
     assert records["sales-170"]["behind_plan"] is True and records["sales-170"]["status"] == "behind"
     bare = _write_client(tmp_path / "bare", BASE + AFTER["behind"])
     assert progress_records(load_client(bare))["sales-170"] == {"goal": "sales-170", "status": "no_plan",
-                                                                  "behind_plan": False}
+                                                                  "behind_plan": False, "toward": "goal",
+                                                                  "plan_target": None}
 
 
 def test_in_memory_plans_when_none_saved(tmp_path):
@@ -287,7 +290,8 @@ def test_progress_section_and_charts(scripted, tmp_path):
     assert "<script>" not in html and "&lt;script&gt;" in html
     bare = _write_client(tmp_path / "bare", BASE + AFTER["behind"])
     bare_spec = load_client(bare)
-    assert "No approved plan" in str(progress_section(bare_spec, analyse_client(bare_spec, n_paths=N)))
+    # Without a saved plan the section is left out of the client report (the appendix lists it).
+    assert str(progress_section(bare_spec, analyse_client(bare_spec, n_paths=N))) == ""
 
 
 def test_progress_note_for_the_index():

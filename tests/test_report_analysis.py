@@ -74,7 +74,10 @@ def test_expansion_scenarios_are_compared_side_by_side():
     assert list(table.index) == ["base", "Second store in Drammen"]
     # A second store adds a region: capacity and ceiling move up.
     assert table.loc["Second store in Drammen", "ceiling_units_p50"] > table.loc["base", "ceiling_units_p50"]
-    html = str(capacity_section(analyse_client(spec, n_paths=300)))
+    from toolkit.report.model import build_report
+
+    analysis = analyse_client(spec, n_paths=300)
+    html = str(capacity_section(analysis, build_report(analysis)))
     assert "Expansion scenarios" in html and "Second store in Drammen" in html
 
 

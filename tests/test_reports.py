@@ -94,3 +94,36 @@ def test_same_seed_same_numbers(batch):
     # The hostile client is acme's data under another name: same inputs and seed, same numbers.
     a, b = outcomes["acme-cases"].records["goals"][0], outcomes["hostile"].records["goals"][0]
     assert a["probability"] == b["probability"] and a["realistic_max"] == b["realistic_max"]
+
+
+def test_index_rows_say_target_unit_deadline_and_a_derived_badge(batch):
+    out, outcomes = batch
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "500 sales a month" in index and "June 2027" in index  # target with unit, deadline in words
+    assert ">orders-500<" not in index  # no bare goal ids
+    assert "gc-sortable" in index
+    for g in outcomes["acme-cases"].records["goals"]:
+        if g["progress_badge"] == "on_track":
+            assert g["probability"] >= 0.8
+
+
+def test_outputs_are_readable_as_the_umask_allows(batch):
+    import os
+    import stat
+
+    from toolkit.batch.portfolio import publish_mode
+
+    out, _ = batch
+    mask = os.umask(0)
+    os.umask(mask)
+    assert publish_mode() == 0o666 & ~mask
+    for path in [out / "index.html", out / "summary.csv", *out.glob("*.html")]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+def test_milestone_section_states_its_definition(batch):
+    from toolkit.engine.assess import MILESTONE_DEFINITION
+
+    out, _ = batch
+    html = (out / "acme-cases.html").read_text(encoding="utf-8")
+    assert MILESTONE_DEFINITION in html.replace("&#39;", "'")

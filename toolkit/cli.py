@@ -207,10 +207,13 @@ def assess(history_csv, metric, target, deadline, kind, ceiling_low, ceiling_hig
 @click.option("--n-paths", default=2000, show_default=True)
 @click.option("--confidence", default=0.8, show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing plan for this goal.")
+@click.option("--toward-max", is_flag=True,
+              help="Save a plan toward the realistic maximum when the goal is neither attainable nor a stretch "
+                   "(otherwise refused: a plan toward less than the target is never saved silently).")
 @click.option("--json", "as_json", is_flag=True, help="Print the saved plan as JSON.")
 @_guarded
 def plan(client_dir: Path, goal_id: str, as_of: str | None, seed: int, n_paths: int, confidence: float,
-         force: bool, as_json: bool) -> None:
+         force: bool, toward_max: bool, as_json: bool) -> None:
     """Save the approved plan of goal ID to CLIENT_DIR/plans/<goal-id>.json."""
     from toolkit.cycle.plan import make_plan, plan_path, save_plan
     from toolkit.spec.client import load_client
@@ -224,13 +227,15 @@ def plan(client_dir: Path, goal_id: str, as_of: str | None, seed: int, n_paths: 
     target = plan_path(client_dir, goal_id)
     if target.exists() and not force:
         raise InputError(f"{target}: a plan for goal {goal_id!r} already exists; expected --force to replace it")
-    saved = make_plan(spec, goal_id, seed=seed, n_paths=n_paths, confidence=confidence)
+    saved = make_plan(spec, goal_id, seed=seed, n_paths=n_paths, confidence=confidence, toward_max=toward_max)
     path = save_plan(saved, client_dir, force=force)
     if as_json:
         click.echo(json.dumps(saved.to_dict(), indent=2, ensure_ascii=False))
     else:
         a = saved.assessment
-        click.echo(f"{path}: plan as of {saved.as_of}, P(met) {a['probability']:.0%} ({a['verdict']}), "
+        toward = (f"toward the realistic maximum {saved.plan_target:,.4g}, not the target {saved.goal['target']:,.6g}"
+                  if saved.toward == "realistic_max" else f"toward the target {saved.goal['target']:,.6g}")
+        click.echo(f"{path}: plan as of {saved.as_of} {toward}, P(met) {a['probability']:.1%} ({a['verdict']}), "
                    f"{len(saved.milestones)} milestone(s) to {saved.goal['deadline']}")
 
 

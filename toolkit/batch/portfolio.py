@@ -1,47 +1,61 @@
-"""The batch's front page: ``index.html`` and ``summary.csv`` from recorded numbers."""
+"""The batch's front page: ``index.html`` and ``summary.csv`` from recorded numbers.
+
+The index is one row per goal (target with its unit, deadline, verdict, chance,
+realistic maximum, progress badge), rendered by ``templates/goalcheck/portfolio.html.j2``
+with the report's own wording, and sortable in the browser without a server.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from toolkit.batch.summary import summary_csv
-from toolkit.present.formatting import Html, Safe, esc, fmt_month, fmt_number, fmt_percent, html_table, verdict_badge
+from toolkit.engine.assess import VERDICTS
 from toolkit.report.assets import TEMPLATE_NAME, templates_dir
+from toolkit.report.render import render
 from toolkit.spec.atomic import atomic_write_text
 
-__all__ = ["write_portfolio", "portfolio_html"]
+__all__ = ["write_portfolio", "portfolio_html", "publish_mode"]
 
 
-PROGRESS_NOTES = {"on_track": "on track", "met": "goal met", "missed": "missed", "no_plan": "no plan saved"}
+def _rows(outcomes) -> list[dict]:
+    rows = []
+    for o in outcomes:
+        name = o.records.get("client_name") or o.client_id
+        href = o.html.name if o.html else None
+        if o.status != "ok":
+            rows.append({"client": name, "href": href, "failed": True, "error": o.error or "unknown error"})
+            continue
+        for g in o.records.get("goals", []):
+            rows.append({"client": name, "href": href, "failed": False, "goal": g,
+                         "currency": o.records.get("currency", "")})
+    return rows
 
 
 def portfolio_html(outcomes) -> str:
-    rows = []
-    for o in outcomes:
-        link = Safe(f'<a href="{esc(o.html.name)}">{esc(o.records.get("client_name") or o.client_id)}</a>') if o.html else o.client_id
-        if o.status != "ok":
-            rows.append([link, "—", Safe('<span class="gc-verdict gc-verdict-unattainable">Failed</span>'),
-                         "—", "—", "—", "—", o.error or "unknown error"])
-            continue
-        for g in o.records.get("goals", []):
-            note = "behind plan" if g.get("behind_plan") else PROGRESS_NOTES.get(g.get("progress"), "")
-            rows.append([link, g.get("goal", ""), verdict_badge(g.get("verdict", "")), fmt_percent(g.get("probability")),
-                         fmt_number(g.get("realistic_max")), fmt_month(g.get("reach_p50")),
-                         (g.get("expediency") or "not assessed").replace("_", " "),
-                         Safe(f'<strong class="gc-behind">{esc(note)}</strong>') if g.get("behind_plan") else note])
-    table = html_table(["Client", "Goal", "Verdict", "Chance", "Realistic maximum", "Reached by (50%)", "Expediency",
-                        "Progress"], rows)
-    failed = sum(o.status != "ok" for o in outcomes)
     css = (templates_dir() / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>goalcheck portfolio</title>'
-        f"<style>{css}</style></head><body class=\"goalcheck-report\"><main>"
-        f"<h1>Client goal feasibility</h1><p class=\"gc-muted\">{len(outcomes)} clients, {failed} failed.</p>"
-        f"{Html(str(table))}</main></body></html>"
-    )
+    return str(render("portfolio.html.j2", rows=_rows(outcomes), css=css,
+                      failed=sum(o.status != "ok" for o in outcomes),
+                      verdict_order={v: i for i, v in enumerate(VERDICTS)})) + "\n"
+
+
+def publish_mode() -> int:
+    """The mode a new file gets under the current umask (0644 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_portfolio(outcomes, out_dir) -> None:
+    """Write ``summary.csv`` and ``index.html`` atomically, readable as the umask allows (not 0600)."""
     out = Path(out_dir)
-    atomic_write_text(out / "summary.csv", summary_csv(outcomes))
-    atomic_write_text(out / "index.html", portfolio_html(outcomes))
+    mode = publish_mode()
+    for name, text in (("summary.csv", summary_csv(outcomes)), ("index.html", portfolio_html(outcomes))):
+        atomic_write_text(out / name, text)
+        os.chmod(out / name, mode)
+    # The reports were written through a temporary file (mode 0600 by mkstemp): give them the same
+    # mode so a shared drive or web server can serve the whole folder.
+    for o in outcomes:
+        if o.html is not None and Path(o.html).is_file():
+            os.chmod(o.html, mode)

@@ -18,6 +18,9 @@ The plan file (JSON, ``format = "goalcheck-plan/1"``) holds:
   promise (the milestones are a quarterly subset of it);
 - ``plan_target``: what the trajectory ends at, the goal itself for an
   attainable or stretch goal, otherwise the realistic maximum;
+- ``toward``: ``"goal"`` or ``"realistic_max"``. A plan toward less than the
+  target is saved only when asked for explicitly (``toward_max=True``,
+  ``goalcheck plan --toward-max``) and every report labels it so;
 - ``baseline``: the metric in the as-of month and its mean over the last three
   months; ``levers``: customers, average check, frequency and revenue (mean of
   the last three months, :func:`toolkit.economics.unit.decompose_levers`) or null;
@@ -29,10 +32,12 @@ The plan file (JSON, ``format = "goalcheck-plan/1"``) holds:
 Trajectory
 ----------
 With ``Y[k, m]`` the simulated paths (running totals for a cumulative goal),
-``p`` the share of paths meeting the plan target at the deadline ``d``, the
-plan value of month ``m`` is ``quantile_{1 - p}(Y[:, m])`` (deadline pinned to
-the plan target) and its band the P10-P90 of the successful paths at ``m``:
-the definition of :func:`toolkit.engine.assess.milestones`, every month.
+the plan value of month ``m`` is the median of the paths that meet the plan
+target at the deadline and its band their P10-P90 (the deadline row is the
+plan target itself): :func:`toolkit.engine.assess.success_band`, the
+definition of the milestones, evaluated every month. The paths are the
+report's (:func:`toolkit.cycle.futures.goal_paths`), so a plan saved at the
+same month, seed and inputs as a report shows the report's numbers.
 """
 
 from __future__ import annotations
@@ -48,22 +53,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.capacity.market import estimate_client, keyword_tables
+from toolkit.cycle.futures import capacity_draws, ceiling_draws, goal_paths, market_season
 from toolkit.economics.levers import decompose_levers
-from toolkit.engine.assess import assess_goal
-from toolkit.engine.horizon import horizon_for
-from toolkit.engine.paths import simulate_paths
+from toolkit.engine.assess import assess_goal, success_band
 from toolkit.errors import InputError
 from toolkit.spec.atomic import atomic_write_text
 from toolkit.spec.client import CLIENT_FILE, ClientSpec, read_history
 
 __all__ = ["SavedPlan", "make_plan", "save_plan", "load_plan", "load_plans", "plan_path", "input_hashes",
-           "toolkit_version", "PLAN_DIR", "PLAN_FORMAT"]
+           "toolkit_version", "ceiling_draws", "baseline_levers", "PLAN_DIR", "PLAN_FORMAT", "PLAN_TOWARD"]
 
 log = logging.getLogger("toolkit")
 
 PLAN_DIR = "plans"
 PLAN_FORMAT = "goalcheck-plan/1"
+#: What a plan leads to: the goal's own target, or (asked for explicitly) the realistic maximum.
+PLAN_TOWARD = ("goal", "realistic_max")
 _REQUIRED = ("format", "goal", "as_of", "seed", "n_paths", "confidence", "assessment", "milestones", "trajectory",
              "plan_target", "inputs")
 
@@ -135,6 +140,7 @@ class SavedPlan:
     inputs: dict
     toolkit_version: str
     created: str
+    toward: str = "goal"
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -162,7 +168,7 @@ class SavedPlan:
             "n_paths": self.n_paths, "confidence": self.confidence, "assessment": self.assessment,
             "milestones": list(self.milestones), "trajectory": list(self.trajectory), "plan_target": self.plan_target,
             "baseline": dict(self.baseline), "levers": self.levers, "funnel": self.funnel,
-            "ceiling_p90": self.ceiling_p90, "inputs": dict(self.inputs),
+            "ceiling_p90": self.ceiling_p90, "inputs": dict(self.inputs), "toward": self.toward,
         }
 
     @classmethod
@@ -195,7 +201,7 @@ class SavedPlan:
             plan_target=float(data["plan_target"]), baseline=dict(data.get("baseline") or {}),
             levers=data.get("levers"), funnel=data.get("funnel"), ceiling_p90=data.get("ceiling_p90"),
             inputs=dict(data["inputs"]), toolkit_version=str(data.get("toolkit_version", "unknown")),
-            created=str(data.get("created", "")), source=source,
+            created=str(data.get("created", "")), toward=_toward(data, goal), source=source,
         )
 
 
@@ -214,28 +220,32 @@ def _num(x) -> float | None:
     return float(f"{x:.6g}") if math.isfinite(x) else None
 
 
-def _trajectory(paths, target: float, kind: str, d: int, band=(0.1, 0.9)) -> list[dict]:
+def _toward(data: dict, goal: dict) -> str:
+    """A file's ``toward``; older files without it lead to the realistic maximum when their end is below the goal."""
+    toward = data.get("toward")
+    if toward in PLAN_TOWARD:
+        return toward
+    return "realistic_max" if float(data["plan_target"]) < float(goal["target"]) else "goal"
+
+
+def _trajectory(paths, target: float, kind: str, d: int) -> list[dict]:
     metric = paths.values if kind == "level" else np.cumsum(paths.values, axis=1)
-    metric = metric[:, : d + 1]
-    success = metric[:, d] >= target
-    level = min(max(1.0 - float(success.mean()), 0.0), 1.0)
-    tgt = np.quantile(metric, level, axis=0)
-    tgt[-1] = target
-    if success.any():
-        pool = metric[success]
-    else:
-        top = max(1, int(math.ceil(0.01 * len(success))))
-        pool = metric[np.argsort(metric[:, d], kind="stable")[-top:]]
-    low, high = np.quantile(pool, band, axis=0)
+    tgt, low, high = success_band(metric, target, d)
     return [{"month": paths.dates[i].strftime("%Y-%m"), "target": _num(tgt[i]), "low": _num(low[i]),
              "high": _num(high[i])} for i in range(d + 1)]
 
 
-def _levers(kpis: pd.DataFrame) -> dict | None:
-    try:
-        base = decompose_levers(kpis).tail(3).mean()
-    except InputError:
+def baseline_levers(kpis: pd.DataFrame) -> dict | None:
+    """Baseline levers, or None when the history has no customers or no way to a check and revenue.
+
+    The test is explicit so that any other failure of the decomposition surfaces.
+    """
+    cols = set(kpis.columns)
+    has_orders = bool(cols & {"orders", "sales"})
+    if "customers" not in cols or not (("avg_check" in cols or "revenue" in cols) and
+                                       (has_orders or {"avg_check", "revenue"} <= cols)):
         return None
+    base = decompose_levers(kpis).tail(3).mean()
     out = {k: _num(base[k]) for k in ("customers", "avg_check", "frequency", "revenue")}
     return out if all(v is not None and v > 0 for v in out.values()) else None
 
@@ -249,7 +259,7 @@ def _funnel(spec: ClientSpec) -> dict | None:
 
 
 def make_plan(spec: ClientSpec, goal_id: str, *, seed: int = 0, n_paths: int = 2000,
-              confidence: float = 0.8) -> SavedPlan:
+              confidence: float = 0.8, toward_max: bool = False) -> SavedPlan:
     """Assess one goal as of ``spec.client.as_of`` and freeze the result as a plan.
 
     Parameters
@@ -260,6 +270,10 @@ def make_plan(spec: ClientSpec, goal_id: str, *, seed: int = 0, n_paths: int = 2
         Id of the goal in ``client.yaml``.
     seed, n_paths, confidence
         As in :func:`toolkit.report.analysis.analyse_client`; recorded in the plan.
+    toward_max : bool
+        Accept a plan toward the realistic maximum when the goal is neither
+        attainable nor a stretch. Without it such a goal is an InputError:
+        a plan toward less than the target is never saved silently.
 
     Returns
     -------
@@ -270,12 +284,19 @@ def make_plan(spec: ClientSpec, goal_id: str, *, seed: int = 0, n_paths: int = 2
     goal = spec.goal(goal_id)
     if goal.checklist.approved_on is None and not goal.checklist.stated_back:
         log.warning("%s/%s: no approval recorded in the checklist; planning it anyway", spec.client.id, goal.id)
-    ceiling = ceiling_draws(spec, goal.metric, seed=seed, n=max(n_paths, 2000))
+    ceiling = ceiling_draws(spec, goal.metric, seed=seed, n=capacity_draws(n_paths))
     as_of = spec.client.as_of
-    paths = simulate_paths(spec.kpis[goal.metric], horizon_for(as_of, goal.deadline), ceiling=ceiling,
-                           n_paths=n_paths, seed=seed)
+    paths = goal_paths(spec, goal.metric, goal.deadline, seed=seed, n_paths=n_paths, ceiling=ceiling,
+                       season=market_season(spec))
     assessment = assess_goal(paths, goal.target, goal.deadline, kind=goal.kind, confidence=confidence)
-    plan_target = goal.target if assessment.verdict in ("attainable", "stretch") else assessment.realistic_max
+    toward = "goal" if assessment.verdict in ("attainable", "stretch") else "realistic_max"
+    if toward == "realistic_max" and not toward_max:
+        raise InputError(
+            f"goal {goal.id!r}: {assessment.probability:.1%} chance of {goal.target:,.6g} by {goal.deadline} "
+            f"({assessment.verdict.replace('_', ' ')}); its plan would lead to the realistic maximum "
+            f"{assessment.realistic_max:,.4g} instead; expected --toward-max to save that plan, or a goal adjusted "
+            f"in client.yaml")
+    plan_target = goal.target if toward == "goal" else assessment.realistic_max
     d = int((pd.Period(goal.deadline, freq="M") - paths.dates[0]).n)
     trajectory = _trajectory(paths, float(plan_target), goal.kind, d) if plan_target > 0 else []
     history = spec.kpis[goal.metric]
@@ -290,22 +311,14 @@ def make_plan(spec: ClientSpec, goal_id: str, *, seed: int = 0, n_paths: int = 2
         assessment=assessment.to_dict(), milestones=assessment.to_dict()["milestones"], trajectory=trajectory,
         plan_target=float(_num(plan_target) or 0.0),
         baseline={"last": _num(history.iloc[-1]), "mean_3": _num(history.tail(3).mean())},
-        levers=_levers(spec.kpis), funnel=_funnel(spec),
+        levers=baseline_levers(spec.kpis), funnel=_funnel(spec),
         ceiling_p90=None if ceiling is None else _num(np.quantile(ceiling, 0.9)),
         inputs=input_hashes(spec), toolkit_version=toolkit_version(),
-        created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        created=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), toward=toward,
     )
     log.info("%s/%s: plan as of %s, P(met)=%.2f %s", spec.client.id, goal.id, as_of, assessment.probability,
              assessment.verdict)
     return plan
-
-
-def ceiling_draws(spec: ClientSpec, metric: str, *, seed: int, n: int):
-    """Ceiling draws of ``metric`` from the client's market, or None (as in ``analyse_client``)."""
-    if spec.market is None:
-        return None
-
-    return estimate_client(spec, keywords=keyword_tables(spec), n=n, seed=seed).ceiling_for(metric)
 
 
 def plan_path(folder: str | Path, goal_id: str) -> Path:

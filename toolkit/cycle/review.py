@@ -14,14 +14,19 @@ running total from the month after the plan's as-of month):
   ``ahead`` when the latest ``x`` already reaches its target, else ``pending``.
 - **Goal status**: after the deadline, ``met`` when the goal holds in the
   deadline month (DESIGN.md section 4), else ``missed``; before it, ``met``
-  when the latest ``x`` already reaches the target (met early), else
-  ``behind`` when the actuals fall short of the plan line (the mean of the last
-  up to three months against the plan's mean for the same months; the latest
-  running total for a cumulative goal), else ``on_track``. The plan line of
+  when the latest ``x`` already reaches the target (met early); else the
+  latest milestone whose month has passed decides (``missed``: ``behind``,
+  ``met``: ``on_track``), so a status never contradicts the milestone table;
+  before the first milestone, ``behind`` when the actuals fall short of the
+  plan line (the mean of the last up to three months against the plan's mean
+  for the same months; the latest running total for a cumulative goal), else
+  ``on_track``. How the goal itself stands now is a separate fact (the
+  re-forecast's chance); the report's badge combines the two. The plan line of
   an unattainable or beyond-capacity goal leads to its realistic maximum (as
   its milestones do), so ``on_track`` then means on track for that maximum.
 - **Re-forecast**: the metric simulated afresh from the actuals up to now,
-  with the same seed, paths and capacity ceiling; P(met) and reach dates as in
+  with the same seed, paths, capacity ceiling and seasonal shape as the
+  report (:func:`toolkit.cycle.futures.goal_paths`); P(met) and reach dates as in
   :func:`toolkit.engine.assess.assess_goal` (a cumulative goal's remaining total).
 - **Lever gap**: the plan's growth factor ``F`` (plan value / baseline at
   approval, over the recent months) is split equally, in logs, over the
@@ -55,10 +60,10 @@ import pandas as pd
 
 from toolkit.cycle.gaps import LEVERS_OF, funnel_gap, lever_gap
 from toolkit.cycle.next_goals import propose_next_goals
-from toolkit.cycle.plan import SavedPlan, ceiling_draws, input_hashes, load_plans, make_plan
+from toolkit.cycle.futures import capacity_draws, ceiling_draws, goal_paths, market_season
+from toolkit.cycle.plan import SavedPlan, input_hashes, load_plans, make_plan
 from toolkit.cycle.review_result import GoalReview
 from toolkit.engine.assess import assess_goal, reach_dates
-from toolkit.engine.horizon import horizon_for
 from toolkit.engine.paths import simulate_paths
 from toolkit.errors import InputError
 from toolkit.spec.client import ClientSpec, load_client, read_history
@@ -124,7 +129,8 @@ def plans_for_review(folder, *, fallback_as_of: str | None = None, seed: int = 0
         return plans
     spec = load_client(folder, as_of=fallback_as_of)
     log.info("%s: no saved plan; planning in memory as of %s", spec.client.id, fallback_as_of)
-    return {g.id: make_plan(spec, g.id, seed=seed, n_paths=n_paths, confidence=confidence) for g in spec.goals}
+    return {g.id: make_plan(spec, g.id, seed=seed, n_paths=n_paths, confidence=confidence, toward_max=True)
+            for g in spec.goals}
 
 
 # ----------------------------------------------------------------------------- pieces
@@ -156,15 +162,19 @@ def _milestone_status(plan: SavedPlan, observed: pd.Series, now: pd.Period) -> p
     return ms
 
 
-def _forecast(plan: SavedPlan, series: pd.Series, now: pd.Period, total_so_far: float, *, ceiling, seed: int,
-              n_paths: int, confidence: float):
+def _forecast(spec: ClientSpec, plan: SavedPlan, series: pd.Series, now: pd.Period, total_so_far: float, *,
+              ceiling, seed: int, n_paths: int, confidence: float):
     """Re-forecast from the actuals: (assessment or None, reach p50, reach p80, p_never, paths)."""
 
     kind, target = plan.goal["kind"], float(plan.goal["target"])
     deadline = pd.Period(plan.goal["deadline"], freq="M")
     remaining = target - total_so_far if kind == "cumulative" else target
-    horizon = horizon_for(now.strftime("%Y-%m"), deadline.strftime("%Y-%m")) if deadline > now else 24
-    paths = simulate_paths(series, horizon, ceiling=ceiling, n_paths=n_paths, seed=seed)
+    if deadline > now:
+        paths = goal_paths(spec, plan.goal["metric"], deadline.strftime("%Y-%m"), seed=seed, n_paths=n_paths,
+                           ceiling=ceiling, season=market_season(spec), history=series, as_of=now.strftime("%Y-%m"))
+    else:
+        paths = simulate_paths(series, 24, ceiling=ceiling, n_paths=n_paths, seed=seed,
+                               seasonal_index=market_season(spec))
     if remaining <= 0:
         return None, None, None, 0.0, paths
     if deadline > now:
@@ -266,11 +276,15 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
         status = "on_track"
         notes.append(f"no actuals after {plan.as_of} yet")
     else:
-        recent = seen.tail(RECENT_MONTHS)
-        if kind == "level":
-            short = float(recent["actual"].mean()) < float(recent["plan"].mean())
+        passed = milestones[milestones["status"].isin(["met", "missed"])]
+        if len(passed):
+            short = passed["status"].iloc[-1] == "missed"
         else:
-            short = latest < latest_plan
+            recent = seen.tail(RECENT_MONTHS)
+            if kind == "level":
+                short = float(recent["actual"].mean()) < float(recent["plan"].mean())
+            else:
+                short = latest < latest_plan
         status = "behind" if short else "on_track"
     behind_plan = status in ("behind", "missed")
     met_on = first_reached if status == "met" else None
@@ -303,8 +317,8 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
         prob_now = 0.0
     if forecast:
         if isinstance(ceiling, str) and ceiling == "auto":
-            ceiling = ceiling_draws(spec, metric, seed=seed, n=max(n_paths, 2000))
-        fa, f50, f80, p_never, paths = _forecast(plan, actuals[metric].loc[:now], now, total, ceiling=ceiling,
+            ceiling = ceiling_draws(spec, metric, seed=seed, n=capacity_draws(n_paths))
+        fa, f50, f80, p_never, paths = _forecast(spec, plan, actuals[metric].loc[:now], now, total, ceiling=ceiling,
                                                  seed=seed, n_paths=n_paths, confidence=plan.confidence)
         r50, r80 = _month(f50), _month(f80)
         if fa is not None:
@@ -359,7 +373,8 @@ def review_goal(plan: SavedPlan, spec: ClientSpec, *, seed: int | None = None, n
         reach_p50_now=r50, reach_p80_now=r80, p_never_now=p_never, realistic_max_now=rmax,
         milestones=milestones, progress=progress, levers=levers, main_lever=main_lever, funnel=funnel,
         main_stage=main_stage, positives=positives, negatives=negatives, recommendations=recommendations,
-        proposals=proposals, notes=tuple(notes), plan_saved=plan.source is not None, paths=paths)
+        proposals=proposals, notes=tuple(notes), plan_saved=plan.source is not None, plan_toward=plan.toward,
+        plan_target=float(plan.plan_target), paths=paths)
     log.info("%s/%s: %s (P at approval %.2f, now %s)", spec.client.id, review.goal_id, status,
              review.probability_at_approval, "n/a" if prob_now is None else f"{prob_now:.2f}")
     return review
@@ -391,7 +406,7 @@ def review_client(spec: ClientSpec, *, plans: dict[str, SavedPlan] | None = None
 
             key = (plan.goal["metric"], s, n)
             if key not in ceilings:
-                ceilings[key] = ceiling_draws(spec, plan.goal["metric"], seed=s, n=max(n, 2000))
+                ceilings[key] = ceiling_draws(spec, plan.goal["metric"], seed=s, n=capacity_draws(n))
             ceiling = ceilings[key]
         out.append(review_goal(plan, spec, seed=s, n_paths=n, actuals=actuals, ceiling=ceiling, forecast=forecast))
     return out
@@ -399,7 +414,7 @@ def review_client(spec: ClientSpec, *, plans: dict[str, SavedPlan] | None = None
 
 def progress_records(spec: ClientSpec, *, plans: dict[str, SavedPlan] | None = None,
                      as_of: str | None = None) -> dict:
-    """Per goal ``{goal, status, behind_plan}`` for the batch index (no simulation).
+    """Per goal ``{goal, status, behind_plan, toward, plan_target}`` for the batch index (no simulation).
 
     Goals without a saved plan get ``status = "no_plan"`` and ``behind_plan = False``.
     ``as_of`` defaults to the spec's ``client.as_of`` so a report's numbers agree.
@@ -410,7 +425,8 @@ def progress_records(spec: ClientSpec, *, plans: dict[str, SavedPlan] | None = N
     out = {}
     for g in spec.goals:
         r = reviews.get(g.id)
-        out[g.id] = {"goal": g.id, "status": r.status if r else "no_plan", "behind_plan": bool(r and r.behind_plan)}
+        out[g.id] = {"goal": g.id, "status": r.status if r else "no_plan", "behind_plan": bool(r and r.behind_plan),
+                     "toward": r.plan_toward if r else "goal", "plan_target": r.plan_target if r else None}
     return out
 
 
@@ -444,6 +460,6 @@ def proposals_for(review: GoalReview, spec: ClientSpec, *, seed: int = 0, n_path
     if review.proposals:
         return list(review.proposals)
 
-    ceiling = ceiling_draws(spec, review.metric, seed=seed, n=max(n_paths, 2000))
+    ceiling = ceiling_draws(spec, review.metric, seed=seed, n=capacity_draws(n_paths))
     return propose_next_goals(spec, actuals_for(spec, review.as_of), review.metric, kind=review.kind,
                               confidence=confidence, ceiling=ceiling, seed=seed, n_paths=n_paths)

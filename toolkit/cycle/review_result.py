@@ -67,6 +67,9 @@ class GoalReview:
     proposals: tuple = ()
     notes: tuple = ()
     plan_saved: bool = True
+    #: "goal", or "realistic_max" for a plan saved (explicitly) toward less than the target.
+    plan_toward: str = "goal"
+    plan_target: float | None = None
     paths: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -82,7 +85,7 @@ class GoalReview:
             "months_elapsed", "status", "behind_plan", "latest_actual", "latest_plan", "met_on", "first_reached",
             "probability_at_approval", "probability_now", "verdict_at_approval", "verdict_now",
             "reach_p50_at_approval", "reach_p80_at_approval", "reach_p50_now", "reach_p80_now", "p_never_now",
-            "realistic_max_now", "main_lever", "main_stage", "plan_saved")}
+            "realistic_max_now", "main_lever", "main_stage", "plan_saved", "plan_toward", "plan_target")}
         out = {k: rounded(v) for k, v in scalars.items()}
         out["milestones"] = rounded_records(self.milestones)
         out["progress"] = rounded_records(self.progress)

@@ -18,15 +18,21 @@ so ``reach_p80`` is None when fewer than 80% of paths reach the target.
 
 Milestones
 ----------
-A milestone at month m is the value (level) or running total (cumulative) that
-sits at the same percentile of the month-m forecast distribution as the goal
-sits at the deadline, ``quantile_{1 - P(met)}``; it therefore ends exactly at
-the goal in the deadline month and follows the seasonal shape on the way. The
-band (``low``, ``high``) is the P10-P90 range, at month m, of the paths that go
-on to meet the goal: where a successful trajectory usually is at that point.
-If no path meets the goal, the band is that of the best 1% of paths.
-Attainable and stretch goals get milestones toward the target; unattainable
-and beyond-capacity goals toward the realistic maximum.
+A milestone is defined by the simulated futures that *do* meet the goal (the
+"successful" paths, ``metric_k(d) >= target``): at month m the band
+(``low``, ``high``) is their P10-P90 range, and the intermediate target is the
+band's lower edge, the level 9 in 10 successful futures are at or above at
+that month. So every target sits inside its own band by construction, a
+month below its target is a month few successful futures have, and the
+targets end at the goal: the deadline row is the goal itself and its band
+starts there (``low = target``). (The successful futures' median would
+overshoot a level goal before its deadline: with a 60% chance, the typical
+success ends well above the goal.) If no path meets the goal, the best 1% of paths stand in
+for the successful ones. Attainable and stretch goals get milestones toward
+the target; unattainable and beyond-capacity goals toward the realistic
+maximum. :func:`success_band` gives the same definition for every month (a
+saved plan's monthly trajectory).
+
 """
 
 from __future__ import annotations
@@ -40,11 +46,16 @@ import pandas as pd
 from toolkit.engine.paths import PathEnsemble
 from toolkit.errors import InputError
 
-__all__ = ["GoalAssessment", "ReachDates", "assess_goal", "reach_dates", "milestones", "VERDICTS"]
+__all__ = ["GoalAssessment", "ReachDates", "assess_goal", "reach_dates", "milestones", "success_band",
+           "VERDICTS", "MILESTONE_DEFINITION"]
 
 VERDICTS = ("attainable", "stretch", "unattainable", "beyond_capacity")
 _STRETCH = 0.2
 _KINDS = ("level", "cumulative")
+#: One sentence, shown under every milestone table and in ``assess --json``.
+MILESTONE_DEFINITION = ("Each intermediate target is the level that 9 in 10 of the simulated futures which meet "
+                        "the goal reach at that month, and its band is the middle 80% of those futures; the last "
+                        "row is the goal itself.")
 
 
 # eq=False: fields hold arrays/DataFrames, whose == is elementwise.
@@ -109,6 +120,7 @@ class GoalAssessment:
             "max_reach_p50": _period_str(self.max_reach_p50),
             "max_reach_p80": _period_str(self.max_reach_p80),
             "milestones": ms,
+            "milestone_definition": MILESTONE_DEFINITION,
             "target": _round(self.target),
             "deadline": _period_str(self.deadline),
             "kind": self.kind,
@@ -117,7 +129,7 @@ class GoalAssessment:
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame of the scalar fields (milestones left out)."""
-        d = {k: v for k, v in self.to_dict().items() if k != "milestones"}
+        d = {k: v for k, v in self.to_dict().items() if k not in ("milestones", "milestone_definition")}
         return pd.DataFrame([d])
 
 
@@ -205,6 +217,40 @@ def _milestone_months(paths: PathEnsemble, d: int) -> list[int]:
     return picks
 
 
+def success_band(metric: np.ndarray, target: float, d: int, band=(0.1, 0.9)) -> tuple[np.ndarray, ...]:
+    """Intermediate target, low and high for months ``0..d`` (see the module docstring).
+
+    Parameters
+    ----------
+    metric : ndarray, shape (n_paths, >= d + 1)
+        Level or running total of each path.
+    target : float
+        The goal (or realistic maximum) at month ``d``.
+    d : int
+        Index of the deadline month.
+    band : (float, float)
+        Quantiles of the successful paths reported as ``low`` and ``high``.
+
+    Returns
+    -------
+    (target, low, high) : three arrays of length ``d + 1``
+        ``low <= target <= high`` in every month; the last target is ``target``.
+    """
+    metric = metric[:, : d + 1]
+    success = metric[:, d] >= target
+    if success.any():
+        pool = metric[success]
+    else:
+        # No path meets it: the best 1% are the closest evidence of a successful trajectory.
+        top = max(1, int(math.ceil(0.01 * len(success))))
+        pool = metric[np.argsort(metric[:, d], kind="stable")[-top:]]
+    low, high = np.quantile(pool, band, axis=0)
+    # The deadline row is the goal itself; its band starts there.
+    low[-1] = target
+    high[-1] = max(float(high[-1]), target)
+    return low.copy(), low, high
+
+
 def milestones(
     paths: PathEnsemble,
     target: float,
@@ -236,28 +282,14 @@ def milestones(
     target = _check_target(target)
     kind = _check_kind(kind)
     _, d = _deadline_index(paths, deadline)
-    metric = _metric_paths(paths, kind)
-    success = metric[:, d] >= target
-    level = min(max(1.0 - float(success.mean()), 0.0), 1.0)
+    mid, low, high = success_band(_metric_paths(paths, kind), target, d, band)
     months = _milestone_months(paths, d)
-    sub = metric[:, months]
-    tgt = np.quantile(sub, level, axis=0)
-    # Pin the deadline row to the goal itself: the empirical quantile can sit a
-    # hair above it because paths are discrete.
-    tgt[-1] = target
-    if success.any():
-        pool = sub[success]
-    else:
-        # No path meets it: the band of the best 1% is the closest evidence.
-        top = max(1, int(math.ceil(0.01 * len(success))))
-        pool = sub[np.argsort(metric[:, d], kind="stable")[-top:]]
-    low, high = np.quantile(pool, band, axis=0)
     return pd.DataFrame(
         {
             "month": pd.PeriodIndex([paths.dates[i] for i in months], freq="M"),
-            "target": tgt,
-            "low": low,
-            "high": high,
+            "target": mid[months],
+            "low": low[months],
+            "high": high[months],
         }
     )
 

@@ -14,6 +14,8 @@ from toolkit.present.formatting import (
                                         fmt_money,
                                         fmt_month,
                                         fmt_number,
+                                        fmt_count,
+                                        fmt_month_axis,
                                         fmt_percent,
                                         fmt_range,
                                         html_table,
@@ -24,5 +26,6 @@ from toolkit.present.record import RECORD_MIME, jsonable, read_records, record
 
 __all__ = [
     "VERDICT_LABELS", "verdict_badge", "mpl_text", "fmt_number", "fmt_money", "fmt_percent", "fmt_month", "fmt_range",
+    "fmt_count", "fmt_month_axis",
     "Html", "Safe", "html_table", "esc", "record", "read_records", "RECORD_MIME", "jsonable",
 ]

@@ -14,12 +14,14 @@ import pandas as pd
 
 from toolkit.capacity.estimate import CapacityEstimate
 from toolkit.capacity.market import estimate_client, keyword_tables
+from toolkit.cycle.futures import capacity_draws, goal_paths, market_season
 from toolkit.cycle.review import progress_records
 from toolkit.demand.view import DemandView, demand_view
 from toolkit.economics.goal import goal_economics
 from toolkit.engine.assess import GoalAssessment, assess_goal
-from toolkit.engine.horizon import horizon_for
-from toolkit.engine.paths import PathEnsemble, simulate_paths
+from toolkit.engine.paths import PathEnsemble
+from toolkit.report.badge import BADGE_TONES, progress_badge
+from toolkit.report.units import MONEY_METRICS, metric_unit
 from toolkit.spec.client import ClientSpec, Goal
 
 __all__ = ["GoalResult", "ClientAnalysis", "analyse_client"]
@@ -68,6 +70,7 @@ class ClientAnalysis:
     def records(self) -> dict[str, object]:
         """The numbers a batch run reads back (summary.csv, index.html)."""
         out: dict[str, object] = {"client_id": self.spec.client.id, "client_name": self.spec.client.name,
+                                  "currency": self.spec.client.currency,
                                   "as_of": self.spec.client.as_of, "seed": self.seed, "n_paths": self.n_paths}
         if self.capacity is not None:
             summary = self.capacity.summary()
@@ -81,21 +84,19 @@ class ClientAnalysis:
         out["goals"] = []
         for r in self.goals:
             exp = expediency.get(r.goal.id)
+            rec = progress.get(r.goal.id, {})
+            status = rec.get("status", "no_plan")
+            badge = progress_badge(status, r.assessment.probability, toward=rec.get("toward", "goal"),
+                                   confidence=self.confidence)
             out["goals"].append({"goal": r.goal.id, "statement": r.goal.statement, "metric": r.goal.metric,
                                  "target": r.goal.target, "deadline": r.goal.deadline, **r.assessment.to_dict(),
                                  "expediency": exp.verdict if exp is not None else None,
                                  "expediency_reason": exp.reason if exp is not None else None,
-                                 "progress": progress.get(r.goal.id, {}).get("status", "no_plan"),
-                                 "behind_plan": bool(progress.get(r.goal.id, {}).get("behind_plan", False))})
+                                 "progress": status, "behind_plan": bool(rec.get("behind_plan", False)),
+                                 "plan_toward": rec.get("toward", "goal"), "plan_target": rec.get("plan_target"),
+                                 "progress_badge": badge, "badge_tone": BADGE_TONES[badge],
+                                 "unit": metric_unit(r.goal.metric), "money": r.goal.metric in MONEY_METRICS})
         return out
-
-
-def _season_for(history: pd.Series, market_season: np.ndarray | None) -> np.ndarray | None:
-    """The seasonal index a goal's paths are shrunk toward: the market's shape
-    (Google Trends) when the client has one. Without it the path model
-    estimates the history's own seasonality from two years up, with the
-    noise of that estimate in the band (:mod:`toolkit.engine.seasonal`)."""
-    return market_season
 
 
 def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, confidence: float = 0.8) -> ClientAnalysis:
@@ -114,16 +115,15 @@ def analyse_client(spec: ClientSpec, *, seed: int = 0, n_paths: int = 2000, conf
     """
     capacity = None
     if spec.market is not None:
-        capacity = estimate_client(spec, keywords=keyword_tables(spec), n=max(n_paths, 2000), seed=seed)
+        capacity = estimate_client(spec, keywords=keyword_tables(spec), n=capacity_draws(n_paths), seed=seed)
     demand = demand_view(spec)
-    from_market = spec.market is not None and bool(spec.market.trends or spec.market.trends_live)
-    market_season = demand.factors() if demand is not None and from_market else None
+    # The same futures as a plan or review of this client (toolkit.cycle.futures).
+    season = market_season(spec, demand)
     results = []
     for goal in spec.goals:
         ceiling = capacity.ceiling_for(goal.metric) if capacity is not None else None
-        history = spec.kpis[goal.metric]
-        paths = simulate_paths(history, horizon_for(spec.client.as_of, goal.deadline), ceiling=ceiling,
-                               n_paths=n_paths, seed=seed, seasonal_index=_season_for(history, market_season))
+        paths = goal_paths(spec, goal.metric, goal.deadline, seed=seed, n_paths=n_paths, ceiling=ceiling,
+                           season=season)
         assessment = assess_goal(paths, goal.target, goal.deadline, kind=goal.kind, confidence=confidence)
         log.info("%s/%s: P(met)=%.2f %s", spec.client.id, goal.id, assessment.probability, assessment.verdict)
         results.append(GoalResult(goal, paths, assessment, ceiling))

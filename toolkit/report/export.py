@@ -23,7 +23,7 @@ def html_exporter():
 
 
 def _without_records(notebook):
-    """A copy without recorded-number outputs: they are for the batch, not the reader."""
+    """A copy without recorded-number outputs (they are for the batch, not the reader), its cells numbered."""
     import copy
 
     # Imported here: the batch parent loads this module before its workers start, and the
@@ -31,7 +31,11 @@ def _without_records(notebook):
     from toolkit.present.record import RECORD_MIME
 
     clean = copy.deepcopy(notebook)
-    for cell in clean.cells:
+    for number, cell in enumerate(clean.cells):
+        # papermill's injected-parameters cell gets a random id, which nbconvert writes into the HTML:
+        # numbered ids make identical inputs give byte-identical reports.
+        if "id" in cell:
+            cell.id = f"cell-{number}"
         if "outputs" in cell:
             cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
     return clean

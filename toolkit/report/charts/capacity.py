@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
@@ -16,6 +17,7 @@ from toolkit.capacity.estimate import CapacityEstimate
 from toolkit.capacity.market import scenario_table
 from toolkit.errors import InputError
 from toolkit.present.formatting import mpl_text
+from toolkit.report.labels import DRIVER_LABELS
 
 __all__ = ["plot_capacity", "plot_tornado", "plot_scenarios"]
 
@@ -79,18 +81,22 @@ def plot_capacity(est: CapacityEstimate, *, ax=None, what: str = "units", ceilin
         # One filled outline per series, not a patch per bin: the same picture, a fraction of the drawing cost.
         ax.hist(np.clip(x, lo, hi), bins=edges, weights=np.full(x.size, 1 / x.size), alpha=0.45, color=_COLORS[name],
                 histtype="stepfilled",
-                label="ceiling (market x reachable share)" if name == "ceiling" else "capacity (whole market)")
+                label="What the client can hold" if name == "ceiling" else "The whole market")
         p10, p50, p90 = np.percentile(x, [10, 50, 90])
-        for q, v, style in (("P10", p10, ":"), ("P50", p50, "-"), ("P90", p90, ":")):
+        for q, v, style in (("low", p10, ":"), ("typical", p50, "-"), ("high", p90, ":")):
             ax.axvline(v, color=_COLORS[name], linestyle=style, linewidth=1.5)
             ax.annotate(f"{q} {v:,.0f}", xy=(v, 1.0), xycoords=("data", "axes fraction"), rotation=90,
                         va="top", ha="right", fontsize=8, color=_COLORS[name])
     if log_x:
         ax.set_xscale("log")
+        # Plain numbers on a log axis: "40", not "4x10^1".
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_minor_formatter(mticker.NullFormatter())
     ax.set_xlabel(_axis_label(what, currency) + (" (log scale)" if log_x else ""))
-    ax.set_ylabel("Share of draws")
-    ax.set_title(mpl_text(f"Market capacity per month ({est.name}, {est.n:,} draws)"))
-    ax.legend(loc="center", fontsize=8, framealpha=0.9)
+    ax.set_ylabel("Share of simulated markets")
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
+    # Beside the plot, never on the bars (the section gives this chart LEGEND_MARGINS).
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8, frameon=False)
     return ax
 
 
@@ -128,14 +134,15 @@ def plot_tornado(est: CapacityEstimate, *, ax=None, output: str = "units", curre
         ax.barh(yi, row.low - base, left=base, color="#C44E52", alpha=0.8, height=0.6)
         ax.barh(yi, row.high - base, left=base, color="#55A868", alpha=0.8, height=0.6)
     ax.axvline(base, color="black", linewidth=1)
-    labels = [f"{r.driver} [{r.range}] ({r.variance_share:.0%})" for r in sens.itertuples()]
+    labels = [f"{DRIVER_LABELS.get(r.driver, r.driver.replace('_', ' '))} ({r.variance_share:.0%})"
+              for r in sens.itertuples()]
     ax.set_yticks(y, [mpl_text(t) for t in labels], fontsize=8)
     names = {"units": "Capacity, units per month", "money": "Capacity, money per month",
              "ceiling_units": "Ceiling, units per month", "ceiling_money": "Ceiling, money per month",
              "visits": "Visits per month", "leads": "Leads per month"}
     label = names[output] + (f" ({currency})" if currency and "money" in output else "")
-    ax.set_xlabel(f"{label}\nred: driver at its P10, green: at its P90, others at their medians")
-    ax.set_title(f"What drives {output.replace('_', ' ')} (share of variance in brackets)")
+    ax.set_xlabel(f"{label}\nred: that input at the low end of its range, green: at the high end")
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     return ax
 
 

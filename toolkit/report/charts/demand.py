@@ -62,7 +62,7 @@ def plot_demand(
     x = monthly.index.to_timestamp()
     ax.plot(x, monthly.to_numpy(), color="0.35", lw=1.2, marker=".", ms=4, label="Demand (monthly average)")
     if isinstance(trend, TrendGrowth):
-        ax.plot(trend.trend.index.to_timestamp(), trend.trend.to_numpy(), color="C0", lw=2, label="Trend (STL)")
+        ax.plot(trend.trend.index.to_timestamp(), trend.trend.to_numpy(), color="C0", lw=2, label="Trend")
         label = (f"Growth {100 * trend.annual_rate:+.0f}% a year "
                  f"({100 * trend.level:.0f}% interval {100 * trend.low:+.0f}% to {100 * trend.high:+.0f}%)")
         ax.plot(trend.fitted.index.to_timestamp(), trend.fitted.to_numpy(), color="C1", lw=1.5, ls="--", label=label)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
@@ -19,7 +20,8 @@ from toolkit.engine.assess import reach_dates
 from toolkit.present.formatting import mpl_text as plain
 from toolkit.report.analysis import GoalResult
 
-__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "label_margins", "STANDARD_MARGINS"]
+__all__ = ["plot_fan", "plot_reach_dates", "setup_report_style", "figure_html", "label_margins", "month_locator",
+           "STANDARD_MARGINS", "LEGEND_MARGINS"]
 
 FAN = "#1f5f8b"
 TARGET = "#c62828"
@@ -47,30 +49,67 @@ def _ts(periods) -> pd.DatetimeIndex:
     return pd.PeriodIndex(periods, freq="M").to_timestamp()
 
 
+def _count_axis(axis) -> None:
+    """Whole-number ticks with thousands separators (counts are never 47.8 bikes)."""
+    axis.set_major_locator(mticker.MaxNLocator(integer=True, nbins=6))
+    axis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def _month_axis(ax) -> None:
+    """Month ticks as "Jun 2027", few enough that neighbouring labels never run into each other."""
+    ax.xaxis.set_major_locator(month_locator(ax))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.tick_params(axis="x", labelsize=9)
+
+
+def month_locator(ax, most: int = 5):
+    """Ticks every 1, 2, 3, 6, 12 or 24 months (aligned to the year), at most ``most`` across the view."""
+    lo, hi = ax.get_xlim()
+    months = (hi - lo) / 30.44
+    for step in (1, 2, 3, 6, 12):
+        if months / step <= most - 1:
+            return mdates.MonthLocator(bymonth=range(1, 13, step))
+    return mdates.YearLocator(max(2, int(np.ceil(months / 12 / (most - 1)))))
+
+
+def _outside_legend(ax) -> None:
+    """The legend beside the plot, never on the data (the charts' right margin holds it: LEGEND_MARGINS)."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8, frameon=False)
+
+
 def plot_fan(result: GoalResult, *, ax=None, unit: str | None = None):
-    """History, the simulated fan (80% and 50% bands, median), target, deadline and ceiling."""
+    """History, the simulated fan (80% and 50% bands, median), target, deadline and ceiling.
+
+    A cumulative goal is drawn as running totals from the first forecast month
+    against its total target (the monthly history is not on that scale).
+    """
     ax = _ax(ax)
     paths, goal = result.paths, result.goal
-    hist = paths.history
-    q = paths.quantiles((0.1, 0.25, 0.5, 0.75, 0.9))
+    cumulative = goal.kind == "cumulative"
+    values = np.cumsum(paths.values, axis=1) if cumulative else paths.values
+    q = pd.DataFrame(np.quantile(values, (0.1, 0.25, 0.5, 0.75, 0.9), axis=0).T, index=paths.dates,
+                     columns=(0.1, 0.25, 0.5, 0.75, 0.9))
     future = _ts(q.index)
-    ax.plot(_ts(hist.index), hist.to_numpy(), color="#333333", lw=1.5, label="History")
+    if not cumulative:
+        hist = paths.history
+        ax.plot(_ts(hist.index), hist.to_numpy(), color="#333333", lw=1.5, label="History")
     ax.fill_between(future, q[0.1], q[0.9], color=FAN, alpha=0.18, lw=0, label="80% of futures")
     ax.fill_between(future, q[0.25], q[0.75], color=FAN, alpha=0.3, lw=0, label="50% of futures")
-    ax.plot(future, q[0.5], color=FAN, lw=1.8, label="Median forecast")
-    if goal.kind == "level":
-        ax.axhline(goal.target, color=TARGET, ls="--", lw=1.2, label=f"Target {goal.target:,.0f}")
+    ax.plot(future, q[0.5], color=FAN, lw=1.8, label="Middle forecast" + (" (running total)" if cumulative else ""))
+    ax.axhline(goal.target, color=TARGET, ls="--", lw=1.2,
+               label=f"{'Total target' if cumulative else 'Target'} {goal.target:,.0f}")
     deadline = pd.Period(goal.deadline, freq="M").to_timestamp()
     ax.axvline(deadline, color=TARGET, ls=":", lw=1.2, label="Deadline")
-    if result.ceiling is not None:
+    if result.ceiling is not None and not cumulative:
         lo, mid = np.quantile(result.ceiling, [0.1, 0.5])
-        ax.axhline(mid, color=CEILING, ls="-.", lw=1.0, label=f"Market ceiling (median {mid:,.0f})")
-        ax.axhspan(lo, mid, color=CEILING, alpha=0.06, lw=0)
+        ax.axhspan(lo, mid, color=CEILING, alpha=0.08, lw=0, label="Ceiling, low to typical")
+        ax.axhline(mid, color=CEILING, ls="-.", lw=1.0, label=f"Market ceiling (typical {mid:,.0f})")
     ax.set_xlabel("Month")
-    ax.set_ylabel(plain(unit or f"{goal.metric} per month"))
+    ax.set_ylabel(plain(unit or f"{goal.metric}{' in total' if cumulative else ' per month'}"))
     ax.set_title(plain(goal.statement), loc="left", fontsize=11)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+    _month_axis(ax)
+    _count_axis(ax.yaxis)
+    _outside_legend(ax)
     return ax
 
 
@@ -81,23 +120,24 @@ def plot_reach_dates(result: GoalResult, *, ax=None):
     first = reach_dates(paths, goal.target, kind=goal.kind).first
     months = _ts(paths.dates)
     reached = np.array([(first >= 0) & (first <= i) for i in range(len(months))]).mean(axis=1)
-    ax.step(months, 100 * reached, where="post", color=FAN, lw=2)
+    ax.step(months, 100 * reached, where="post", color=FAN, lw=2, label="Futures that reached it")
     ax.fill_between(months, 0, 100 * reached, step="post", color=FAN, alpha=0.15)
     for level in (50, 80):
         ax.axhline(level, color="#888888", lw=0.8, ls=":")
     ax.axvline(pd.Period(goal.deadline, freq="M").to_timestamp(), color=TARGET, ls=":", lw=1.2, label="Deadline")
     ax.set_ylim(0, 100)
     ax.set_xlabel("Month")
-    ax.set_ylabel("Futures that reached the target (%)")
-    ax.set_title(plain(f"When is {goal.target:,.0f} {goal.metric} reached?"), loc="left", fontsize=11)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_ylabel("Futures that reached it (%)")
+    _month_axis(ax)
+    _outside_legend(ax)
     return ax
 
 
 # Margins (inches) for charts with short tick labels: fixed margins save the extra layout
 # pass of bbox_inches="tight", about 40% of a chart's rendering time.
-STANDARD_MARGINS = {"left": 1.0, "right": 0.2, "top": 0.45, "bottom": 0.6}
+STANDARD_MARGINS = {"left": 1.0, "right": 0.45, "top": 0.45, "bottom": 0.6}
+#: Charts whose legend sits beside the plot: room for it on the right.
+LEGEND_MARGINS = {**STANDARD_MARGINS, "right": 2.4}
 
 
 def label_margins(ax, *, base: dict = STANDARD_MARGINS) -> dict:

@@ -7,11 +7,13 @@ units and returns the Axes; nothing is shown or saved here.
 from __future__ import annotations
 
 import matplotlib.dates as mdates
+import matplotlib.ticker as mticker
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from toolkit.present.formatting import mpl_text
+from toolkit.report.charts.forecast import month_locator
 
 __all__ = ["plot_progress", "plot_lever_gap", "STATUS_COLOURS"]
 
@@ -51,7 +53,7 @@ def plot_progress(review, *, history: pd.Series | None = None, ax=None):
     months = _ts(ms["month"])
     if len(prog):
         x = _ts(prog["month"])
-        ax.fill_between(x, prog["low"], prog["high"], color=PLAN, alpha=0.15, lw=0, label="Plan band (on track)")
+        ax.fill_between(x, prog["low"], prog["high"], color=PLAN, alpha=0.15, lw=0, label="Where successful futures were")
         ax.plot(x, prog["plan"], color=PLAN, lw=1.5, ls="--", label="Plan as approved")
         seen = prog["actual"].notna().to_numpy()
         ax.plot(x[seen], prog.loc[seen, "actual"], color=ACTUAL, lw=2, marker="o", ms=3, label="Actual")
@@ -66,9 +68,14 @@ def plot_progress(review, *, history: pd.Series | None = None, ax=None):
     ax.axvline(pd.Period(review.deadline, freq="M").to_timestamp(), color=TARGET, ls=":", lw=1.0, label="Deadline")
     ax.set_xlabel("Month")
     ax.set_ylabel(unit)
-    ax.set_title(mpl_text(f"{review.statement}: {review.status.replace('_', ' ')}"), loc="left", fontsize=11)
+    # The status is the report's badge (plan status and current chance together), not restated here.
+    ax.set_title(mpl_text(review.statement), loc="left", fontsize=11)
+    ax.xaxis.set_major_locator(month_locator(ax))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+    ax.tick_params(axis="x", labelsize=9)
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    # Beside the plot, never on the data (the section gives this chart LEGEND_MARGINS).
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8, frameon=False)
     return ax
 
 

@@ -6,132 +6,106 @@ that a notebook cell shows as it is. Client-provided strings are always escaped.
 
 from __future__ import annotations
 
-from datetime import date
-
-from toolkit.present.formatting import (
-    VERDICT_LABELS,
-    Html,
-    esc,
-    fmt_month,
-    fmt_number,
-    fmt_percent,
-    fmt_range,
-    html_table,
-    verdict_badge,
-)
+from toolkit.engine.assess import MILESTONE_DEFINITION
+from toolkit.present.formatting import VERDICT_LABELS, Html, esc, verdict_badge
 from toolkit.report.analysis import ClientAnalysis, GoalResult
-from toolkit.report.charts.forecast import STANDARD_MARGINS, figure_html, plot_fan, plot_reach_dates
-from toolkit.spec.client import ClientSpec
+from toolkit.report.charts.forecast import LEGEND_MARGINS, figure_html, plot_fan, plot_reach_dates
+from toolkit.report.model import GoalFacts, ReportModel, goal_facts
+from toolkit.report.render import render
 
-__all__ = ["title_block", "goals_table", "verdict_table", "reach_sentence", "milestone_table",
-           "capacity_table", "assumptions_table", "verdict_badge", "VERDICT_LABELS", "goal_sections"]
+__all__ = ["title_block", "summary_section", "goals_table", "verdict_table", "checklist_section", "reach_sentence",
+           "milestone_table", "capacity_table", "assumptions_table", "verdict_badge", "VERDICT_LABELS",
+           "goal_sections", "appendix_section"]
 
-def _tick(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "not recorded"}[value]
-
-
-def title_block(spec: ClientSpec, *, generated: date | None = None) -> Html:
-    c = spec.client
-    when = (generated or date.today()).isoformat()
-    return Html(
-        f"<h1>Goal feasibility: {esc(c.name)}</h1>"
-        f'<p class="gc-muted">Data as of {esc(fmt_month(c.as_of))} &middot; currency {esc(c.currency)} '
-        f"&middot; client id {esc(c.id)} &middot; prepared {esc(when)}</p>"
-    )
+def _model_for(result: GoalResult, model: ReportModel | None) -> tuple[GoalFacts, ReportModel | _Bare]:
+    """The goal's facts from ``model``, or built from the result alone (a notebook showing one goal)."""
+    if model is not None:
+        return next(g for g in model.goals if g.id == result.goal.id), model
+    return goal_facts(result), _Bare()
 
 
-def goals_table(spec: ClientSpec) -> Html:
-    """The goals as agreed, with the first three verification checks from the client file."""
-    rows = []
-    for g in spec.goals:
-        ch = g.checklist
-        approved = f"{_tick(ch.stated_back)}" + (f" ({ch.approved_on.isoformat()})" if ch.approved_on else "")
-        rows.append([g.statement, g.metric, fmt_number(g.target), fmt_month(g.deadline), g.kind,
-                     _tick(ch.sure_of_goal), _tick(ch.same_understanding), approved, ch.agreed_by or "—"])
-    return html_table(["Goal", "Metric", "Target", "Deadline", "Kind", "Goal is clear",
-                       "Same understanding", "Stated back and approved", "Agreed by"], rows)
+class _Bare:
+    """What the goal templates read from a report model, for a goal shown on its own."""
+
+    currency = ""
+    confidence = 0.8
 
 
-def verdict_table(analysis: ClientAnalysis) -> Html:
-    rows = []
-    for r in analysis.goals:
-        a = r.assessment
-        rows.append([r.goal.statement, fmt_percent(a.probability), verdict_badge(a.verdict),
-                     fmt_number(a.realistic_max), fmt_month(a.reach_p50), fmt_month(a.reach_p80),
-                     fmt_percent(a.p_never)])
-    conf = fmt_percent(analysis.confidence)
-    return html_table(["Goal", "Chance of meeting it", "Verdict", f"Realistic maximum ({conf} sure)",
-                       "Reached by (50%)", "Reached by (80%)", "Not reached within horizon"], rows)
+def title_block(model: ReportModel) -> Html:
+    """The report's title: client, as-of month, currency, prepared date."""
+    return render("section_title.html.j2", m=model)
 
 
-def reach_sentence(result: GoalResult) -> Html:
-    """The reach-date distribution in words, e.g. "50% by March 2027, 80% by August 2027"."""
-    a = result.assessment
-    horizon = result.paths.values.shape[1]
-    g = result.goal
-    parts = [f"Target {esc(fmt_number(g.target))} {esc(g.metric)}"
-             f"{' in total' if g.kind == 'cumulative' else ' a month'}: "]
-    if a.reach_p50 is not None:
-        parts.append(f"50% chance by {esc(fmt_month(a.reach_p50))}")
-        parts.append(f", 80% by {esc(fmt_month(a.reach_p80))}" if a.reach_p80 is not None else ", under 80% within the horizon")
-    else:
-        parts.append("less than a 50% chance of reaching it at all")
-    parts.append(f"; {esc(fmt_percent(a.p_never))} of simulated futures do not reach it within {horizon} months.")
-    text = "".join(parts)
-    if a.verdict != "attainable":
-        text += (f" The realistic maximum by {esc(fmt_month(g.deadline))} is {esc(fmt_number(a.realistic_max))} "
-                 f"({esc(fmt_percent(a.confidence))} sure)")
-        if a.max_reach_p50 is not None:
-            text += f", reached with 50% chance by {esc(fmt_month(a.max_reach_p50))}"
-            if a.max_reach_p80 is not None:
-                text += f" and 80% by {esc(fmt_month(a.max_reach_p80))}"
-        text += "."
-    return Html(f"<p>{text}</p>")
+def summary_section(model: ReportModel) -> Html:
+    """The executive summary: one paragraph per goal a client can repeat, with its progress badge."""
+    return render("section_summary.html.j2", m=model)
 
 
-def milestone_table(result: GoalResult) -> Html:
-    m = result.assessment.milestones
-    rows = [[fmt_month(r.month), fmt_number(r.target), fmt_range(r.low, r.high)] for r in m.itertuples(index=False)]
-    return html_table(["Month", "Intermediate target", "Expected band (if on track)"], rows)
+def goals_table(model: ReportModel) -> Html:
+    """The goals as agreed: statement, target with its unit, deadline, approval (the checklist's own row)."""
+    return render("section_goals.html.j2", m=model)
 
 
-def capacity_table(analysis: ClientAnalysis) -> Html:
-    if analysis.capacity is None:
-        return Html('<p class="gc-caveat">No market inputs were given, so no capacity ceiling binds the forecasts.</p>')
-    s = analysis.capacity.summary()
-    cur = analysis.spec.client.currency
-    rows = []
-    for name, row in s.iterrows():
-        unit = cur if "money" in name else "per month"
-        rows.append([name.capitalize(), fmt_number(row["p10"]), fmt_number(row["p50"]), fmt_number(row["p90"]), unit])
-    return html_table(["Per month", "P10", "P50 (median)", "P90", "Unit"], rows)
+def verdict_table(model: ReportModel) -> Html:
+    return render("section_verdict.html.j2", m=model)
 
 
-def assumptions_table(analysis: ClientAnalysis) -> Html:
-    """Every uncertain input with its range and source, so each figure traces back."""
-    if analysis.capacity is None:
-        return Html("<p>No market assumptions.</p>")
-    frame = analysis.capacity.assumptions().astype(object)
-    frame = frame.where(frame.notna(), "not given")
-    return html_table(list(frame.columns), frame.astype(str).itertuples(index=False))
+def checklist_section(model: ReportModel) -> Html:
+    """The five verification checks per goal: three from the client file, two computed."""
+    return render("section_checklist.html.j2", m=model)
 
 
-def goal_sections(analysis: ClientAnalysis) -> Html:
+def reach_sentence(result: GoalResult, model: ReportModel | None = None) -> Html:
+    """When the target is reached, in words; for a goal not attainable, what is realistic and when."""
+    g, m = _model_for(result, model)
+    return render("section_reach.html.j2", g=g, m=m)
+
+
+def milestone_table(result: GoalResult, model: ReportModel | None = None) -> Html:
+    """Intermediate targets and their bands, with the one-sentence definition under the table."""
+    g, m = _model_for(result, model)
+    return render("section_milestones.html.j2", g=g, m=m, milestone_definition=MILESTONE_DEFINITION)
+
+
+def capacity_table(model: ReportModel) -> Html:
+    """Capacity and ceiling per month, and each goal metric's ceiling (the one its forecast chart draws)."""
+    return render("section_capacity.html.j2", m=model)
+
+
+def assumptions_table(model: ReportModel) -> Html:
+    """Every uncertain market input with a human label, its range, unit, source and field name (appendix)."""
+    return render("section_inputs.html.j2", m=model)
+
+
+def appendix_section(model: ReportModel) -> Html:
+    """How this was computed: models, simulated futures, definitions, inputs, and what was not provided."""
+    parts = [render("section_appendix.html.j2", m=model, milestone_definition=MILESTONE_DEFINITION)]
+    if model.inputs:
+        parts.append(assumptions_table(model))
+    return Html("".join(str(p) for p in parts))
+
+
+def _nothing_to_chart(facts: GoalFacts) -> bool:
+    """A reach-date chart of a target no future reaches is a flat line at zero: say it in words instead."""
+    return facts.p_never >= 1.0
+
+
+def goal_sections(analysis: ClientAnalysis, model: ReportModel | None = None) -> Html:
     """Per goal: fan chart, reach-date sentence and chart, milestone plan."""
     import matplotlib.pyplot as plt
 
     parts = []
     for result in analysis.goals:
         g = result.goal
+        facts, _ = _model_for(result, model)
         parts.append(f"<h3>{esc(g.statement)}</h3>")
-        parts.append(f'<p class="gc-muted">Model: {esc(result.paths.model)}; {result.paths.values.shape[0]:,} simulated futures.</p>')
         fig, ax = plt.subplots()
         plot_fan(result, ax=ax)
-        parts.append(figure_html(fig, alt=f"Forecast fan chart for {g.statement}", margins=STANDARD_MARGINS))
-        parts.append(str(reach_sentence(result)))
-        fig, ax = plt.subplots(figsize=(8, 2.8))
-        plot_reach_dates(result, ax=ax)
-        parts.append(figure_html(fig, alt=f"Reach-date distribution for {g.statement}", margins=STANDARD_MARGINS))
-        parts.append("<h4>Milestones</h4>")
-        parts.append(str(milestone_table(result)))
+        parts.append(figure_html(fig, alt=f"Forecast fan chart for {g.statement}", margins=LEGEND_MARGINS))
+        parts.append(str(reach_sentence(result, model)))
+        if not _nothing_to_chart(facts):
+            fig, ax = plt.subplots(figsize=(8, 2.8))
+            plot_reach_dates(result, ax=ax)
+            parts.append(figure_html(fig, alt=f"Reach-date distribution for {g.statement}", margins=LEGEND_MARGINS))
+        parts.append(str(milestone_table(result, model)))
     return Html("".join(parts))
