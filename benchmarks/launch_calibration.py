@@ -17,7 +17,6 @@ Usage: python benchmarks/launch_calibration.py [--launches 2500] [--paths 1000]
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import time
 from pathlib import Path
@@ -36,8 +35,7 @@ RATE = 2 / 12
 
 
 def _draw(rng, r: Range) -> float:
-    mu, sd = (math.log(r.low) + math.log(r.high)) / 2, (math.log(r.high) - math.log(r.low)) / (2 * 1.6448536)
-    return float(np.exp(rng.normal(mu, sd)))
+    return float(r.distribution().rvs(random_state=rng))
 
 
 def simulated_coverage(launches: int, paths: int) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from toolkit.capacity import (
     top_down,
 )
 from toolkit.errors import InputError
-from toolkit.priors import Z90, Range, ctr_model, sample
+from toolkit.priors import Z90, Range, ctr_model
 from toolkit.spec import MarketSpec, load_client
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -118,9 +118,8 @@ def test_the_80_percent_band_covers_about_80_percent_of_simulated_launches():
     rng = np.random.default_rng(11)
     hits = []
     for i in range(300):
-        p_year = float(np.exp(rng.normal(*_log_params(prior.p))))
-        q_year = float(np.exp(rng.normal(*_log_params(prior.q))))
-        ceiling = float(np.exp(rng.normal(*_log_params(Range(low=300, high=1200)))))
+        p_year, q_year, ceiling = (float(r.distribution().rvs(random_state=rng))
+                                   for r in (prior.p, prior.q, Range(low=300, high=1200)))
         outcome = _simulated_launch(rng, 18, p_year=p_year, q_year=q_year, m=ceiling / (2 / 12))
         outcome = outcome.clip(upper=ceiling)
         paths = launch_paths(outcome.iloc[:6], launch="2026-01", as_of="2026-06", horizon=12,
@@ -128,10 +127,6 @@ def test_the_80_percent_band_covers_about_80_percent_of_simulated_launches():
         lo, hi = np.quantile(paths.values[:, -1], [0.1, 0.9])
         hits.append(lo <= outcome.iloc[-1] <= hi)
     assert 0.80 - 0.07 <= np.mean(hits) <= 0.80 + 0.07
-
-
-def _log_params(r: Range) -> tuple[float, float]:
-    return (math.log(r.low) + math.log(r.high)) / 2, (math.log(r.high) - math.log(r.low)) / (2 * 1.6448536269514722)
 
 
 def test_assess_goal_works_on_launch_paths():

@@ -52,7 +52,8 @@ import pandas as pd
 from toolkit.engine.paths import PathEnsemble
 from toolkit.errors import InputError
 from toolkit.priors.diffusion import DiffusionPrior
-from toolkit.priors.ranges import Z90, Range, sample
+from toolkit.priors.ranges import Range, normal_on_interval, sample
+from toolkit.priors.streams import rng_for
 
 __all__ = ["bass_cdf", "bass_peak_time", "adoption_time", "adoption_table", "monthly_coefficients", "monthly_range", "expected_launch", "launch_paths",
            "NOISE", "MEASURES"]
@@ -119,9 +120,11 @@ def expected_launch(months, p, q, m, rate: float, measure: str = "sales") -> np.
 
 def _log_normal_prior(r: Range) -> tuple[float, float]:
     """Mean and standard deviation of log(x) for a positive 90% range (0 spread when exact)."""
-    if r.value is not None:
-        return math.log(r.value), 0.0
-    return (math.log(r.low) + math.log(r.high)) / 2, (math.log(r.high) - math.log(r.low)) / (2 * Z90)
+    if r.is_exact:
+        return math.log(r.value if r.value is not None else r.low), 0.0
+    if r.form() != "lognormal":
+        raise InputError.at(None, "prior", r.label(), "a positive range read as lognormal for a Bass coefficient")
+    return normal_on_interval(math.log(r.low), math.log(r.high))
 
 
 def _systematic_resample(weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -246,8 +249,7 @@ def launch_paths(
         raise InputError.at(None, "noise", noise, "a positive standard deviation")
     start, last = pd.Period(launch, freq="M"), pd.Period(as_of, freq="M")
     rate = purchases_per_year / 12.0
-    seeds = np.random.SeedSequence(seed).spawn(4)
-    rng_prior, rng_ceiling, rng_smc, rng_noise = (np.random.default_rng(s) for s in seeds)
+    rng_prior, rng_ceiling, rng_smc, rng_noise = (rng_for(seed, "launch", k) for k in range(4))
 
     history = pd.Series(dtype=float, index=pd.PeriodIndex([], freq="M"))
     if observed is not None and len(observed):

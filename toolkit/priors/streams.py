@@ -39,6 +39,7 @@ STREAMS = (
     "funnel_ceiling",    # the top-of-funnel ceiling it is compared with
     "referrals",         # referrals per year and repeat referrers
     "assess_ceiling",    # the ceiling of `goalcheck assess` given as a range
+    "launch",            # a launch: prior draws, the ceiling, the sampler's moves, month-to-month noise
 )
 
 
