@@ -160,3 +160,20 @@ def test_assess_launch_from_the_market_alone_and_with_months_seen(tmp_path):
     assert after["model"].startswith("Bass diffusion, 4 months")
     with pytest.raises(InputError, match="--launch"):
         assess_launch(launch="Jan 2027", metric="sales", target=1, deadline="2028-06", ceiling_low=1, ceiling_high=2)
+
+
+def test_goalcheck_assess_launch_prints_the_assessment_and_refuses_a_launch_without_a_ceiling():
+    import json
+
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    args = ["assess", "--launch", "2027-01", "--metric", "sales", "--target", "80", "--deadline", "2029-12",
+            "--purchases-per-year", "4", "--n-paths", "500"]
+    ok = CliRunner().invoke(main, [*args, "--ceiling-low", "400", "--ceiling-high", "800", "--json"])
+    assert ok.exit_code == 0, ok.output
+    result = json.loads(ok.output)
+    assert result["model"].startswith("Bass diffusion") and 0 < result["probability"] < 1
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2 and "--ceiling-low" in refused.output

@@ -172,7 +172,11 @@ def capacity(client_dir: Path, seed: int, n_draws: int, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--history", "history_csv", type=click.Path(path_type=Path), required=True, help="Monthly KPI CSV.")
+@click.option("--history", "history_csv", type=click.Path(path_type=Path), default=None,
+              help="Monthly KPI CSV (optional with --launch: the months since the launch).")
+@click.option("--launch", default=None, help="YYYY-MM: a launch, forecast by diffusion toward the ceiling.")
+@click.option("--purchases-per-year", type=float, default=12.0, show_default=True,
+              help="With --launch: purchases per customer a year.")
 @click.option("--metric", required=True)
 @click.option("--target", type=float, required=True)
 @click.option("--deadline", required=True, help="YYYY-MM")
@@ -184,14 +188,25 @@ def capacity(client_dir: Path, seed: int, n_draws: int, as_json: bool) -> None:
 @click.option("--n-paths", default=2000, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 @_guarded
-def assess(history_csv, metric, target, deadline, kind, ceiling_low, ceiling_high, confidence, seed, n_paths, as_json):
-    """Assess one goal from a history CSV (no client folder needed)."""
-    from toolkit.engine.quick import assess_from_csv
+def assess(history_csv, launch, purchases_per_year, metric, target, deadline, kind, ceiling_low, ceiling_high,
+           confidence, seed, n_paths, as_json):
+    """Assess one goal from a history CSV, or a launch from its ceiling (no client folder needed)."""
+    from toolkit.engine.quick import assess_from_csv, assess_launch
 
     _run_options(seed, n_paths, confidence)
-    result = assess_from_csv(history_csv, metric=metric, target=target, deadline=deadline, kind=kind,
-                             ceiling_low=ceiling_low, ceiling_high=ceiling_high, confidence=confidence,
-                             seed=seed, n_paths=n_paths)
+    if launch is not None:
+        if ceiling_low is None or ceiling_high is None:
+            raise InputError("--launch: no ceiling; expected --ceiling-low and --ceiling-high (the market's 90% range)")
+        result = assess_launch(launch=launch, metric=metric, target=target, deadline=deadline, kind=kind,
+                               ceiling_low=ceiling_low, ceiling_high=ceiling_high, history_csv=history_csv,
+                               purchases_per_year=purchases_per_year, confidence=confidence, seed=seed,
+                               n_paths=n_paths)
+    elif history_csv is None:
+        raise InputError("--history: missing; expected a monthly KPI CSV (or --launch YYYY-MM for a launch)")
+    else:
+        result = assess_from_csv(history_csv, metric=metric, target=target, deadline=deadline, kind=kind,
+                                 ceiling_low=ceiling_low, ceiling_high=ceiling_high, confidence=confidence,
+                                 seed=seed, n_paths=n_paths)
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
