@@ -100,7 +100,12 @@ window.addEventListener('load', function () {
     images: images, verdictRows: verdictRows,
     visibleCode: Array.prototype.filter.call(code, shown).length,
     headings: Array.prototype.filter.call(document.querySelectorAll('h1, h2, h3'), shown).map(function (h) { return h.innerText; }),
-    title: document.title, text: document.body.innerText
+    title: document.title, text: document.body.innerText,
+    // Print rules as Chromium computes them: headings travel with what follows, tables and charts stay whole.
+    headingBreaks: Array.prototype.filter.call(document.querySelectorAll('h2, h3, h4'), shown).map(function (h) {
+      return getComputedStyle(h).breakAfter; }),
+    blockBreaks: Array.prototype.filter.call(document.querySelectorAll('table, img.gc-chart'), shown).map(function (b) {
+      return getComputedStyle(b).breakInside; })
   };
   var pre = document.createElement('pre');
   pre.id = 'gc-probe';
@@ -294,3 +299,15 @@ def test_no_forbidden_words_before_the_appendix(sample_texts):
         for pattern in FORBIDDEN:
             found = re.search(rf".{{0,40}}{pattern}.{{0,40}}", body)
             assert found is None, f"{client}: {pattern!r} in {found.group(0)!r}"
+
+
+def test_print_keeps_headings_with_their_content_and_blocks_whole(rendered):
+    probe = rendered["probe"]
+    assert probe["headingBreaks"] and set(probe["headingBreaks"]) == {"avoid"}, probe["headingBreaks"]
+    assert probe["blockBreaks"] and set(probe["blockBreaks"]) == {"avoid"}, probe["blockBreaks"]
+
+
+def test_printed_pages_carry_the_client_and_page_numbers(rendered):
+    source = rendered["source"]
+    assert re.search(r"@bottom-right\s*\{\s*content:\s*\"Page \" counter\(page\)", source)
+    assert "@bottom-left" in source and "<script>document.title" not in source.split("@bottom-left", 1)[1][:200]

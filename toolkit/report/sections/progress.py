@@ -46,7 +46,7 @@ def progress_note(progress: dict | None, goal_id: str) -> str:
 
 def _signed_percent(x) -> str:
     if x is None or x != x:
-        return "n/a"
+        return "—"
     return ("+" if x >= 0 else "") + fmt_percent(x)
 
 
@@ -62,8 +62,14 @@ def _summary(r, chance_now: float | None) -> str:
     if r.met_on:
         text += f"The target was reached in {esc(fmt_month(r.met_on))}. "
     elif r.reach_p50_now or r.reach_p80_now:
-        text += (f"Re-forecast: 50% chance of reaching it by {esc(fmt_month(r.reach_p50_now))}, "
-                 f"80% by {esc(fmt_month(r.reach_p80_now))}. ")
+        if r.reach_p50_now is None:
+            text += "Re-forecast: fewer than half of the simulated futures reach it within the horizon. "
+        elif r.reach_p80_now is None:
+            text += (f"Re-forecast: half of the simulated futures reach it by {esc(fmt_month(r.reach_p50_now))}; "
+                     "one in five or more never does within the horizon. ")
+        else:
+            text += (f"Re-forecast: half of the simulated futures reach it by {esc(fmt_month(r.reach_p50_now))}, "
+                     f"four in five by {esc(fmt_month(r.reach_p80_now))}. ")
     if r.main_lever and r.behind_plan:  # a shortfall is named only where the status reports one
         text += f"Most of the shortfall comes from {esc(_LEVERS.get(r.main_lever, r.main_lever))}. "
     if r.main_stage and r.behind_plan:
