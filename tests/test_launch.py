@@ -177,3 +177,16 @@ def test_goalcheck_assess_launch_prints_the_assessment_and_refuses_a_launch_with
     assert result["model"].startswith("Bass diffusion") and 0 < result["probability"] < 1
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 2 and "--ceiling-low" in refused.output
+
+
+def test_a_launch_takes_its_ceiling_from_a_client_market_or_the_stated_range():
+    from tests.conftest import SAMPLE_CLIENTS
+    from toolkit.cycle.futures import launch_ceiling
+
+    stated = launch_ceiling("", "sales", low=100, high=300, seed=0, n_paths=500)
+    assert stated == Range(low=100, high=300)
+    draws = launch_ceiling(str(SAMPLE_CLIENTS / "nordic-bikes"), "sales", low=1, high=2, seed=0, n_paths=500)
+    assert len(draws) >= 2000 and (draws > 0).all()
+    paths = launch_paths(None, launch="2027-03", as_of="2027-02", horizon=12, ceiling=draws, purchases_per_year=0.5,
+                         prior=load_diffusion_prior(), n_paths=500, seed=0)
+    assert (paths.values <= paths.ceiling[:, None] + 1e-9).all()

@@ -14,9 +14,11 @@ from toolkit.capacity.market import estimate_client, keyword_tables
 from toolkit.demand.view import demand_view
 from toolkit.engine.horizon import horizon_for
 from toolkit.engine.paths import PathEnsemble, simulate_paths
-from toolkit.spec.client import ClientSpec
+from toolkit.errors import InputError
+from toolkit.priors.ranges import Range
+from toolkit.spec.client import ClientSpec, load_client
 
-__all__ = ["goal_paths", "market_season", "ceiling_draws", "capacity_draws"]
+__all__ = ["goal_paths", "market_season", "ceiling_draws", "capacity_draws", "launch_ceiling"]
 
 
 def capacity_draws(n_paths: int) -> int:
@@ -55,3 +57,15 @@ def goal_paths(spec: ClientSpec, metric: str, deadline: str, *, seed: int, n_pat
     start = as_of or spec.client.as_of
     return simulate_paths(series, horizon_for(start, deadline), ceiling=ceiling, n_paths=n_paths, seed=seed,
                           seasonal_index=season)
+
+
+def launch_ceiling(client_dir: str, metric: str, *, low: float, high: float, seed: int, n_paths: int):
+    """The ceiling a launch fills: the market estimate of a client folder when one is named, else the
+    stated 90% range ``low``-``high``."""
+    if not client_dir:
+        return Range(low=low, high=high)
+    draws = ceiling_draws(load_client(client_dir), metric, seed=seed, n=capacity_draws(n_paths))
+    if draws is None:
+        raise InputError.at(f"{client_dir}/client.yaml", "market", None,
+                            f"a market section that bounds {metric!r}, or no client folder and a ceiling range")
+    return draws
