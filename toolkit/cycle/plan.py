@@ -254,7 +254,7 @@ def _funnel(spec: ClientSpec) -> dict | None:
     if not spec.funnel.stages:
         return None
     return {"cycle_days": spec.funnel.cycle_days,
-            "stages": [{"name": s.name, "conversion": _num(s.conversion.median), "lag_days": s.lag_days}
+            "stages": [{"name": s.name, "conversion": _num(s.conversion.quantile(0.5, bounded=True)), "lag_days": s.lag_days}
                        for s in spec.funnel.stages]}
 
 
