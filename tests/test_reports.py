@@ -111,7 +111,7 @@ def test_outputs_are_readable_as_the_umask_allows(batch):
     import os
     import stat
 
-    from toolkit.batch.portfolio import publish_mode
+    from toolkit.spec.atomic import publish_mode
 
     out, _ = batch
     mask = os.umask(0)
@@ -119,6 +119,23 @@ def test_outputs_are_readable_as_the_umask_allows(batch):
     assert publish_mode() == 0o666 & ~mask
     for path in [out / "index.html", out / "summary.csv", *out.glob("*.html")]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+def test_every_atomic_write_gets_the_umask_mode_not_mkstemps_0600(tmp_path, mask):
+    """A single `goalcheck report`, a saved plan and the batch all write through atomic_write_*."""
+    import os
+    import stat
+
+    from toolkit.spec.atomic import atomic_write_text
+
+    old = os.umask(mask)
+    try:
+        path = atomic_write_text(tmp_path / "report.html", "<p>ok</p>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+    assert not list(tmp_path.glob("*.part"))
 
 
 def test_milestone_section_states_its_definition(batch):

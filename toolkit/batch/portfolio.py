@@ -7,7 +7,6 @@ with the report's own wording, and sortable in the browser without a server.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from toolkit.batch.summary import summary_csv
@@ -16,7 +15,7 @@ from toolkit.report.assets import TEMPLATE_NAME, templates_dir
 from toolkit.report.render import render
 from toolkit.spec.atomic import atomic_write_text
 
-__all__ = ["write_portfolio", "portfolio_html", "publish_mode"]
+__all__ = ["write_portfolio", "portfolio_html"]
 
 
 def _rows(outcomes) -> list[dict]:
@@ -40,22 +39,8 @@ def portfolio_html(outcomes) -> str:
                       verdict_order={v: i for i, v in enumerate(VERDICTS)})) + "\n"
 
 
-def publish_mode() -> int:
-    """The mode a new file gets under the current umask (0644 under the usual 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_portfolio(outcomes, out_dir) -> None:
-    """Write ``summary.csv`` and ``index.html`` atomically, readable as the umask allows (not 0600)."""
+    """Write ``summary.csv`` and ``index.html`` atomically, readable as the umask allows."""
     out = Path(out_dir)
-    mode = publish_mode()
     for name, text in (("summary.csv", summary_csv(outcomes)), ("index.html", portfolio_html(outcomes))):
         atomic_write_text(out / name, text)
-        os.chmod(out / name, mode)
-    # The reports were written through a temporary file (mode 0600 by mkstemp): give them the same
-    # mode so a shared drive or web server can serve the whole folder.
-    for o in outcomes:
-        if o.html is not None and Path(o.html).is_file():
-            os.chmod(o.html, mode)

@@ -1,4 +1,9 @@
-"""Write files so a reader never sees half of one: temporary name, then rename."""
+"""Write files so a reader never sees half of one: temporary name, then rename.
+
+The finished file gets the mode a plain ``open()`` would give under the current
+umask (0644 under the usual 022), so a shared drive or web server can serve
+reports; the temporary file stays private (mkstemp's 0600) while it is written.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,14 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "atomic_write_bytes"]
+__all__ = ["atomic_write_text", "atomic_write_bytes", "publish_mode"]
+
+
+def publish_mode() -> int:
+    """The mode a new file gets under the current umask (0644 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -18,6 +30,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, publish_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
