@@ -20,29 +20,43 @@ from toolkit.spec.files import read_history
 __all__ = ["assess_from_csv", "assess_launch"]
 
 
-def assess_from_csv(history_csv: str | Path, *, metric: str, target: float, deadline: str, kind: str = "level",
-                    ceiling_low: float | None = None, ceiling_high: float | None = None, confidence: float = 0.8,
-                    seed: int = 0, n_paths: int = 2000) -> dict:
-    """The assessment as a JSON-ready dict plus the monthly forecast quantiles."""
-
-    if not MONTH.match(str(deadline)):
-        raise InputError.at("--deadline", None, deadline, "a month as YYYY-MM")
+def _check_options(target: float, confidence: float, **months: str) -> None:
+    """The goal's options, each named as the command line spells it."""
+    for option, month in months.items():
+        if not MONTH.match(str(month)):
+            raise InputError.at(f"--{option}", None, month, "a month as YYYY-MM")
     if not 0 < confidence < 1:
         raise InputError.at("--confidence", None, confidence, "a probability strictly between 0 and 1")
     if target <= 0:
         raise InputError.at("--target", None, target, "a number > 0")
+
+
+def _metric_history(history_csv: str | Path, metric: str) -> pd.DataFrame:
     kpis = read_history(Path(history_csv))
     if metric not in kpis.columns:
         raise InputError.at(str(history_csv), "header", metric, f"one of the columns {', '.join(kpis.columns)}")
+    return kpis
+
+
+def _ceiling_range(low: float, high: float) -> Range:
+    try:
+        return Range(low=low, high=high)
+    except ValueError as exc:
+        raise InputError(f"--ceiling-low/--ceiling-high: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}"
+                         "; expected the ceiling's 90% interval") from None
+
+
+def assess_from_csv(history_csv: str | Path, *, metric: str, target: float, deadline: str, kind: str = "level",
+                    ceiling_low: float | None = None, ceiling_high: float | None = None, confidence: float = 0.8,
+                    seed: int = 0, n_paths: int = 2000) -> dict:
+    """The assessment as a JSON-ready dict plus the monthly forecast quantiles."""
+    _check_options(target, confidence, deadline=deadline)
+    kpis = _metric_history(history_csv, metric)
     ceiling = None
     if (ceiling_low is None) != (ceiling_high is None):
         raise InputError("--ceiling-low/--ceiling-high: got only one; expected both bounds of the ceiling's 90% interval")
     if ceiling_low is not None:
-        try:
-            bounds = Range(low=ceiling_low, high=ceiling_high)
-        except ValueError as exc:
-            raise InputError(f"--ceiling-low/--ceiling-high: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
-        ceiling = sample(bounds, max(n_paths, 2000),
+        ceiling = sample(_ceiling_range(ceiling_low, ceiling_high), max(n_paths, 2000),
                          rng_for(seed, "assess_ceiling"))
     as_of = str(kpis.index[-1])
     if pd.Period(deadline, freq="M") <= kpis.index[-1]:
@@ -59,23 +73,12 @@ def assess_launch(*, launch: str, metric: str, target: float, deadline: str, cei
     ``customers`` counts adopters so far, and its ceiling range is the potential
     itself; any other metric counts purchases a month, bounded by the ceiling.
     """
-    for option, month in (("--launch", launch), ("--deadline", deadline)):
-        if not MONTH.match(str(month)):
-            raise InputError.at(option, None, month, "a month as YYYY-MM")
-    if not 0 < confidence < 1:
-        raise InputError.at("--confidence", None, confidence, "a probability strictly between 0 and 1")
-    if target <= 0:
-        raise InputError.at("--target", None, target, "a number > 0")
-    try:
-        potential = Range(low=ceiling_low, high=ceiling_high)
-    except ValueError as exc:
-        raise InputError(f"--ceiling-low/--ceiling-high: {exc}; expected the ceiling's 90% interval") from None
+    _check_options(target, confidence, launch=launch, deadline=deadline)
+    potential = _ceiling_range(ceiling_low, ceiling_high)
     observed = None
     as_of = str(pd.Period(launch, freq="M") - 1)
     if history_csv is not None:
-        kpis = read_history(Path(history_csv))
-        if metric not in kpis.columns:
-            raise InputError.at(str(history_csv), "header", metric, f"one of the columns {', '.join(kpis.columns)}")
+        kpis = _metric_history(history_csv, metric)
         observed, as_of = kpis[metric], str(max(kpis.index[-1], pd.Period(launch, freq="M") - 1))
     if pd.Period(deadline, freq="M") <= pd.Period(as_of, freq="M"):
         raise InputError.at("--deadline", None, deadline, f"a month after {as_of}")
