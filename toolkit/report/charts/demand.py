@@ -12,6 +12,7 @@ References
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from matplotlib.ticker import PercentFormatter
 from toolkit.demand.monthly import MONTH_NAMES, is_month_index, to_monthly
 from toolkit.demand.shape import TrendGrowth
 from toolkit.errors import InputError
+from toolkit.report.charts.forecast import month_locator
 
 __all__ = ["plot_demand", "plot_seasonal_index"]
 
@@ -72,6 +74,9 @@ def plot_demand(
         t = to_monthly(trend)
         ax.plot(t.index.to_timestamp(), t.to_numpy(), color="C0", lw=2, label="Trend")
     ax.set_xlabel("Month")
+    # The report's one axis style for months ("Jun 2027"), as the forecast charts use.
+    ax.xaxis.set_major_locator(month_locator(ax))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
